@@ -1,0 +1,49 @@
+# OSINT Investigations Lab — the two commands a new machine needs:
+#   make lab    set up .venv on first use and start JupyterLab on the curriculum
+#   make test   the same set-up, then ruff, `osintlab modules check` and pytest
+# and `make bench` for the performance figures (bench/results.json).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+PYTEST_ARGS ?=
+
+.PHONY: lab test lint check bench lock clean help
+
+help:
+	@echo "make lab    start JupyterLab on the curriculum (ARGS=--no-browser to pass options)"
+	@echo "make test   ruff + osintlab modules check + pytest"
+	@echo "make bench  benchmarks, written to bench/results.json"
+	@echo "make lock   re-pin requirements.lock after changing pyproject.toml"
+
+# One pip install from the lock file; re-run whenever the lock or the project changes.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=. --LabApp.default_url=/lab/tree/notebooks $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+check: $(STAMP)
+	$(BIN)/osintlab modules check
+
+test: lint check
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --no-emit-trusted-host --output-file requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache

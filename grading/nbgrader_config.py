@@ -1,0 +1,25 @@
+# nbgrader settings shared by every cohort of the OSINT Investigations Lab.
+# `osintlab grade init` copies this file into a new course folder and adds the cohort's
+# course id and paths below it; nbgrader's own commands and the formgrader read it there.
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+
+# Only the graded exercise of a module is an nbgrader notebook; lessons travel with it as
+# plain files (osintlab grade release copies them into the release).
+c.CourseDirectory.notebook_id = "*-exercise"
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# What a trainee sees where an answer goes: plain words, in the language of the notebook.
+c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# A cell that runs longer than this is stopped and scores zero; the rest still run.
+c.Execute.timeout = 60
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
+
+# Feedback shows each check's message but never the hidden tests
+# (plain nbgrader leaks them: jupyter/nbgrader#917, #1363).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "osintlab._feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

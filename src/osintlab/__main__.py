@@ -1,0 +1,5 @@
+"""``python -m osintlab`` is the ``osintlab`` command."""
+
+from .cli import main
+
+main()

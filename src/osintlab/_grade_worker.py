@@ -1,0 +1,158 @@
+"""One grading worker: autogrades submissions one after another with nbgrader's own API.
+
+``osintlab grade autograde`` starts a few of these (one per CPU core) and hands each a job
+as a line of JSON on standard input; the worker answers with one line of JSON on standard
+output. Each job is a private nbgrader course folder that the parent prepared (the
+submission, a snapshot of the gradebook, a link to the source), so the worker writes only
+there and never to the cohort's gradebook: the parent merges the scores it reports.
+
+The worker imports nbgrader once and keeps it, which is where the time goes; the kernel
+that runs each submission is new every time and fenced (``osintlab._graded_kernel``).
+
+Example (what the parent sends and gets back)::
+
+    {"job": 3, "dir": "/course/.grading/3", "module": "m00-getting-started",
+     "student": "trainee-07", "course_id": "osint-lab", "config": "/course/nbgrader_config.py",
+     "cell_timeout": 60, "memory_mb": 2048}
+    {"job": 3, "ok": true, "timestamp": "...", "notebooks": [...]}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from ._graded_kernel import MEMORY_ENV, WRITE_ENV
+from .check import GRADING_ENV
+
+
+def write_kernelspec(folder: Path) -> Path:
+    """Make ``python3`` mean the fenced kernel for every nbclient in this process.
+
+    Example:
+        >>> spec = write_kernelspec(Path("/tmp/osintlab-kernels"))  # doctest: +SKIP
+    """
+    spec_dir = folder / "kernels" / "python3"
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [sys.executable, "-m", "osintlab._graded_kernel", "-f", "{connection_file}"],
+        "display_name": "Python 3 (graded)",
+        "language": "python",
+        "metadata": {"debugger": False},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    return folder
+
+
+def _read_scores(db_url: str, course_id: str, module: str, student: str) -> dict[str, Any]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url, course_id) as gradebook:
+        submission = gradebook.find_submission(module, student)
+        notebooks = []
+        for notebook in submission.notebooks:
+            notebooks.append(
+                {
+                    "name": notebook.name,
+                    "grades": [
+                        {
+                            "name": g.name,
+                            "auto_score": g.auto_score,
+                            "max_score": g.max_score,
+                            "needs_manual_grade": g.needs_manual_grade,
+                        }
+                        for g in notebook.grades
+                    ],
+                    "comments": [
+                        {"name": c.name, "auto_comment": c.auto_comment}
+                        for c in notebook.comments
+                    ],
+                }
+            )
+        timestamp = submission.timestamp.isoformat() if submission.timestamp else None
+    return {"timestamp": timestamp, "notebooks": notebooks}
+
+
+def _failure_reason(log: str, error: str) -> str:
+    text = f"{log}\n{error}"
+    if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
+        return "the notebook's kernel stopped (died) while a cell ran; nothing could be graded"
+    if "UnresponsiveKernelError" in text or "Timeout waiting" in text:
+        return "the notebook's kernel stopped answering"
+    last = [line for line in text.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
+    return f"nbgrader could not autograde it: {last[0].strip()[:200]}"
+
+
+def grade(job: dict[str, Any]) -> dict[str, Any]:
+    """Autograde the one submission in the job's private course folder.
+
+    Example:
+        >>> grade({"dir": "/course/.grading/3", ...})  # doctest: +SKIP
+        {'ok': True, 'notebooks': [...], 'timestamp': None}
+    """
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = Path(job["dir"])
+    module, student = job["module"], job["student"]
+    config_path = Path(job["config"])
+    config = PyFileConfigLoader(config_path.name, path=str(config_path.parent)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.course_id = job["course_id"]
+    config.Execute.timeout = int(job["cell_timeout"])
+    config.Exchange.root = str(root / "no-exchange")
+
+    os.environ[WRITE_ENV] = str(root / "autograded" / student / module)
+    os.environ[MEMORY_ENV] = str(job["memory_mb"])
+    os.environ[GRADING_ENV] = "1"
+
+    coursedir = CourseDirectory(config=config)
+    api = NbGraderAPI(coursedir=coursedir, config=config)
+    result = api.autograde(module, student, force=True, create=True)
+    if not result.get("success"):
+        return {"ok": False, "reason": _failure_reason(result.get("log", ""), result.get("error", ""))}
+    # nbgrader logs a failed notebook but may still report success; trust the gradebook.
+    log = result.get("log", "")
+    if "There was an error processing" in log or "ERROR" in log and "Kernel died" in log:
+        return {"ok": False, "reason": _failure_reason(log, "")}
+    scores = _read_scores(coursedir.db_url, job["course_id"], module, student)
+    return {"ok": True, **scores}
+
+
+def main() -> None:
+    """Serve jobs from standard input until it closes."""
+    import nbgrader.apps  # noqa: F401  (paid once, here, not per submission)
+
+    kernels = Path(os.environ.get("OSINTLAB_WORKER_DIR", ".")) / "jupyter"
+    os.environ["JUPYTER_PATH"] = str(write_kernelspec(kernels))
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    # Only this worker's answers go to the parent's pipe; anything else printed goes to stderr.
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    answers.write(json.dumps({"ready": True}) + "\n")
+    answers.flush()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        job = json.loads(line)
+        try:
+            answer = grade(job)
+        except Exception as error:  # report, never die: the parent decides what to tell
+            answer = {
+                "ok": False,
+                "reason": f"grading failed: {type(error).__name__}: {error}",
+                "trace": traceback.format_exc(limit=5),
+            }
+        answer["job"] = job["job"]
+        answers.write(json.dumps(answer) + "\n")
+        answers.flush()
+
+
+if __name__ == "__main__":
+    main()

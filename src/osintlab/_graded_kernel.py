@@ -1,0 +1,150 @@
+"""The kernel that runs a trainee's submission during ``osintlab grade autograde``.
+
+It is an ordinary IPython kernel with a fence around it, put up after the kernel has
+started and before the first cell of the submission runs:
+
+* memory: the address space is capped (``OSINTLAB_MEMORY_MB``), so a memory bomb ends in a
+  ``MemoryError`` in its own cell instead of taking the classroom server down;
+* files: writing is allowed only inside the submission's own folder and the temp folder
+  (``OSINTLAB_WRITE_ROOTS``), so nothing can reach the gradebook or another trainee;
+* network: connections and name look-ups go to loopback only (the grading worker also runs
+  in its own network namespace where the machine allows it, so even loopback is private);
+* processes: no subprocess, ``os.system`` or ``exec``; no loading of C libraries by hand.
+
+The fence is a Python audit hook (PEP 578): once added it cannot be removed from Python.
+A hand-in that tries to get around the checks in other ways is caught by the static screen
+before grading (``osintlab._screen``).
+
+Example (what the grading worker writes as the ``python3`` kernel spec)::
+
+    ["python", "-m", "osintlab._graded_kernel", "-f", "{connection_file}"]
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import resource
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+MEMORY_ENV = "OSINTLAB_MEMORY_MB"
+WRITE_ENV = "OSINTLAB_WRITE_ROOTS"
+
+_DENIED_EVENTS = {
+    "subprocess.Popen": "start other programs",
+    "os.system": "start other programs",
+    "os.exec": "start other programs",
+    "os.posix_spawn": "start other programs",
+    "os.spawn": "start other programs",
+    "os.fork": "start other programs",
+    "os.forkpty": "start other programs",
+    "pty.spawn": "start other programs",
+    "ctypes.dlopen": "load C libraries",
+    "ctypes.dlsym": "load C libraries",
+    "sys.addaudithook": "change the grading fence",
+}
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+
+
+class GradingFence(PermissionError):
+    """Raised inside the graded kernel when a submission reaches past its fence."""
+
+
+def _is_loopback(host: Any) -> bool:
+    if host in (None, "", "localhost", b"localhost"):
+        return True
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _opens_for_writing(mode: Any, flags: Any) -> bool:
+    if isinstance(mode, str) and mode and any(ch in mode for ch in "wax+"):
+        return True
+    return isinstance(flags, int) and bool(flags & _WRITE_FLAGS)
+
+
+def _inside(path: str, roots: list[str]) -> bool:
+    resolved = os.path.realpath(path)
+    return any(resolved == root or resolved.startswith(root + os.sep) for root in roots)
+
+
+def make_hook(write_roots: list[str]):
+    """Build the audit hook that enforces the fence for the given writable folders.
+
+    Example:
+        >>> hook = make_hook(["/tmp"])
+        >>> hook("socket.connect", (None, ("127.0.0.1", 80)))
+    """
+    roots = [os.path.realpath(r) for r in write_roots]
+
+    def hook(event: str, args: tuple) -> None:
+        if event in _DENIED_EVENTS:
+            raise GradingFence(
+                f"Graded notebooks may not {_DENIED_EVENTS[event]} ({event}); "
+                "remove that code from your answer."
+            )
+        if event == "open" and args and isinstance(args[0], str):
+            mode = args[1] if len(args) > 1 else None
+            flags = args[2] if len(args) > 2 else None
+            if _opens_for_writing(mode, flags) and not _inside(args[0], roots):
+                raise GradingFence(
+                    f"Graded notebooks may only write inside their own folder, not {args[0]!r}."
+                )
+        elif event in ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "shutil.rmtree"):
+            targets = [a for a in args if isinstance(a, str)]
+            if any(not _inside(t, roots) for t in targets):
+                raise GradingFence(
+                    f"Graded notebooks may only change files inside their own folder ({event})."
+                )
+        elif event in ("socket.connect", "socket.sendto") and len(args) > 1:
+            address = args[1]
+            if isinstance(address, tuple) and not _is_loopback(address[0]):
+                raise GradingFence(
+                    f"Graded notebooks have no network: the connection to {address[0]} was "
+                    "refused. Exercises use the course's own sandbox, never the internet."
+                )
+        elif event == "socket.getaddrinfo" and args and not _is_loopback(args[0]):
+            raise GradingFence(
+                f"Graded notebooks have no network: the name {args[0]!r} was not looked up."
+            )
+
+    return hook
+
+
+def fence() -> None:
+    """Cap memory and add the audit hook, from the settings in the environment.
+
+    Example:
+        >>> import os; os.environ.pop("OSINTLAB_MEMORY_MB", None)  # doctest: +SKIP
+        >>> fence()  # doctest: +SKIP
+    """
+    megabytes = int(os.environ.get(MEMORY_ENV, "0") or 0)
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    roots = [p for p in os.environ.get(WRITE_ENV, "").split(os.pathsep) if p]
+    roots += [os.getcwd(), tempfile.gettempdir(), "/dev/null"]
+    sys.addaudithook(make_hook(roots))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start the kernel, fence it, then serve cells."""
+    from ipykernel.kernelapp import IPKernelApp
+
+    os.environ.setdefault("MPLCONFIGDIR", str(Path(tempfile.gettempdir()) / "osintlab-mpl"))
+    app = IPKernelApp.instance()
+    app.initialize(argv if argv is not None else sys.argv[1:])
+    fence()
+    app.start()
+
+
+if __name__ == "__main__":
+    main()

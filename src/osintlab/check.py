@@ -1,0 +1,272 @@
+"""Checks for exercise tests: a wrong answer gets a sentence a trainee understands.
+
+Each function raises :class:`~osintlab.exceptions.CheckFailed` (an ``AssertionError``, so
+nbgrader scores the cell as failed) with a message that names the answer, says what is
+wrong with it and what to try. Messages are translated into the trainee's language.
+
+A test cell in an exercise reads like this::
+
+    # Check that `suspects` is a list of three names
+    from osintlab import check
+    suspects = check.answer("suspects")
+    check.is_type(suspects, list, name="suspects")
+    check.length(suspects, 3, name="suspects")
+    check.visible_passed()
+
+Hidden tests (between nbgrader's ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``) go
+before ``check.visible_passed()``. While the trainee works, only the visible checks run, so
+the message says so: "the visible checks passed; more checks run at grading".
+
+Example:
+    >>> from osintlab import check
+    >>> check.length(["Bekov", "Iskakova"], 3, name="suspects")
+    Traceback (most recent call last):
+    ...
+    osintlab.exceptions.CheckFailed: `suspects` has 2 items; it should have 3.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import math
+import os
+from collections.abc import Iterable, Sized
+from typing import Any
+
+from ._i18n import _
+from .exceptions import CheckFailed
+
+__all__ = [
+    "answer",
+    "approx",
+    "columns",
+    "contains",
+    "equal",
+    "is_type",
+    "length",
+    "rows",
+    "that",
+    "visible_passed",
+]
+
+#: Set by ``osintlab grade autograde`` in the graded kernel's environment.
+GRADING_ENV = "OSINTLAB_GRADING"
+
+_PLAIN_TYPE_NAMES = {
+    "bool": "True or False",
+    "int": "a whole number (like 42)",
+    "float": "a number (like 3.5)",
+    "str": 'text in quotes (like "Almaty")',
+    "list": 'a list in square brackets (like ["a", "b"])',
+    "tuple": "a tuple in round brackets",
+    "dict": 'a dictionary in curly brackets (like {"name": "Bekov"})',
+    "set": "a set in curly brackets",
+    "NoneType": "nothing (None)",
+    "DataFrame": "a table (a pandas DataFrame)",
+    "Series": "a single column (a pandas Series)",
+}
+
+
+def _plain_type(kind: type) -> str:
+    return _(_PLAIN_TYPE_NAMES.get(kind.__name__, kind.__name__))
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A short, safe picture of a value for a message."""
+    kind = type(value).__name__
+    if kind == "DataFrame":
+        return _("a table with {rows} rows and columns {columns}").format(
+            rows=len(value), columns=list(value.columns)
+        )
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _fail(message: str, name: str | None, hint: str | None = None) -> None:
+    __tracebackhide__ = True
+    if hint:
+        message = f"{message} {_('Hint:')} {hint}"
+    raise CheckFailed(message, name=name)
+
+
+def answer(name: str) -> Any:
+    """Return the trainee's variable ``name``, or explain how to create it.
+
+    Example:
+        >>> suspects = ["Bekov"]
+        >>> answer("suspects")
+        ['Bekov']
+    """
+    __tracebackhide__ = True
+    frame = inspect.currentframe()
+    caller = frame.f_back if frame is not None else None
+    namespace = caller.f_globals if caller is not None else {}
+    if name not in namespace:
+        _fail(
+            _(
+                "There is no `{name}` yet. Write your answer in the cell above "
+                "(replace `raise NotImplementedError()`), run that cell with Shift+Enter, "
+                "then run this check again."
+            ).format(name=name),
+            name,
+        )
+    return namespace[name]
+
+
+def is_type(value: Any, kind: type | tuple[type, ...], *, name: str) -> None:
+    """Fail unless ``value`` is of ``kind`` (``True`` is not accepted as a number).
+
+    Example:
+        >>> is_type(3, int, name="count")
+    """
+    __tracebackhide__ = True
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    bool_sneaking_in = isinstance(value, bool) and bool not in kinds
+    if bool_sneaking_in or not isinstance(value, kinds):
+        expected = _(" or ").join(_plain_type(k) for k in kinds)
+        _fail(
+            _("`{name}` should be {expected}, but it is {actual}: {shown}.").format(
+                name=name, expected=expected, actual=_plain_type(type(value)), shown=_shown(value)
+            ),
+            name,
+        )
+
+
+def length(value: Sized, expected: int, *, name: str, what: str = "items") -> None:
+    """Fail unless ``value`` has exactly ``expected`` items.
+
+    Example:
+        >>> length(["a", "b"], 2, name="names")
+    """
+    __tracebackhide__ = True
+    actual = len(value)
+    if actual != expected:
+        _fail(
+            _("`{name}` has {actual} {what}; it should have {expected}.").format(
+                name=name, actual=actual, what=_(what), expected=expected
+            ),
+            name,
+        )
+
+
+def equal(
+    value: Any, expected: Any, *, name: str, hint: str | None = None, reveal: bool = False
+) -> None:
+    """Fail unless ``value == expected``; hidden tests keep ``reveal=False``.
+
+    Example:
+        >>> equal(2 + 2, 4, name="total")
+    """
+    __tracebackhide__ = True
+    if value != expected:
+        message = _("`{name}` is {shown}, which is not the right answer yet.").format(
+            name=name, shown=_shown(value)
+        )
+        if reveal:
+            message += " " + _("Expected: {expected}.").format(expected=_shown(expected))
+        _fail(message, name, hint)
+
+
+def approx(
+    value: float, expected: float, *, name: str, tolerance: float = 1e-6, hint: str | None = None
+) -> None:
+    """Fail unless ``value`` is within ``tolerance`` of ``expected``.
+
+    Example:
+        >>> approx(43.2567, 43.25671, name="latitude", tolerance=0.001)
+    """
+    __tracebackhide__ = True
+    is_type(value, (int, float), name=name)
+    if not math.isclose(value, expected, abs_tol=tolerance):
+        _fail(
+            _("`{name}` is {shown}, which is not close enough to the right value.").format(
+                name=name, shown=_shown(value)
+            ),
+            name,
+            hint,
+        )
+
+
+def contains(container: Iterable[Any], item: Any, *, name: str, hint: str | None = None) -> None:
+    """Fail unless ``item`` is in ``container``.
+
+    Example:
+        >>> contains(["Bekov", "Iskakova"], "Bekov", name="suspects")
+    """
+    __tracebackhide__ = True
+    if item not in container:
+        _fail(
+            _("`{name}` does not contain {item}.").format(name=name, item=_shown(item)),
+            name,
+            hint,
+        )
+
+
+def columns(table: Any, required: Iterable[str], *, name: str) -> None:
+    """Fail unless the table has every required column; suggest the likely spelling.
+
+    Example:
+        >>> import pandas as pd
+        >>> columns(pd.DataFrame({"city": []}), ["city"], name="cases")
+    """
+    __tracebackhide__ = True
+    present = [str(c) for c in getattr(table, "columns", [])]
+    for column in required:
+        if column in present:
+            continue
+        close = difflib.get_close_matches(column, present, n=1, cutoff=0.6)
+        message = _("The table `{name}` has no column '{column}'.").format(
+            name=name, column=column
+        )
+        if close:
+            message += " " + _("Did you mean '{close}'? Column names must match exactly.").format(
+                close=close[0]
+            )
+        else:
+            message += " " + _("Its columns are: {present}.").format(present=", ".join(present))
+        _fail(message, name)
+
+
+def rows(table: Any, expected: int, *, name: str, hint: str | None = None) -> None:
+    """Fail unless the table has exactly ``expected`` rows.
+
+    Example:
+        >>> import pandas as pd
+        >>> rows(pd.DataFrame({"city": ["Almaty"]}), 1, name="cases")
+    """
+    __tracebackhide__ = True
+    actual = len(table)
+    if actual != expected:
+        direction = _("too many") if actual > expected else _("too few")
+        _fail(
+            _("The table `{name}` has {actual} rows: {direction}.").format(
+                name=name, actual=actual, direction=direction
+            ),
+            name,
+            hint,
+        )
+
+
+def that(condition: bool, message: str, *, name: str | None = None) -> None:
+    """Fail with ``message`` unless ``condition`` holds (for checks not covered above).
+
+    Example:
+        >>> that(1 < 2, "one should be less than two")
+    """
+    __tracebackhide__ = True
+    if not condition:
+        _fail(_(message), name)
+
+
+def visible_passed() -> None:
+    """Say that this cell's checks passed, without claiming more than was checked.
+
+    Example:
+        >>> visible_passed()
+        ✔ The visible checks passed; more checks run at grading.
+    """
+    if os.environ.get(GRADING_ENV):
+        print("✔ " + _("All checks for this answer passed."))
+    else:
+        print("✔ " + _("The visible checks passed; more checks run at grading."))
