@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
@@ -59,6 +60,8 @@ def short_error(output: dict) -> dict:
 
 class HideHiddenTests(Preprocessor):
     """Remove hidden tests and code-quoting tracebacks from graded test cells."""
+
+    enabled = Bool(True, help="On whenever it is listed (nbconvert's default is off).")
 
     def preprocess_cell(self, cell, resources, index):  # type: ignore[override]
         meta = cell.get("metadata", {}).get("nbgrader", {})

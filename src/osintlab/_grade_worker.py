@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -82,9 +83,17 @@ def _failure_reason(log: str, error: str) -> str:
     if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
         return "the notebook's kernel stopped (died) while a cell ran; nothing could be graded"
     if "UnresponsiveKernelError" in text or "Timeout waiting" in text:
-        return "the notebook's kernel stopped answering"
-    last = [line for line in text.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
-    return f"nbgrader could not autograde it: {last[0].strip()[:200]}"
+        return (
+            "the notebook's kernel stopped answering (a cell ran past the time limit and "
+            "ignored the request to stop)"
+        )
+    errors = [
+        line.strip()
+        for line in text.splitlines()
+        if re.search(r"\w+(Error|Exception|Found):", line) and "NbGraderException" not in line
+    ]
+    last = errors[-1] if errors else "see the grading log"
+    return f"nbgrader could not autograde it: {last[:200]}"
 
 
 def grade(job: dict[str, Any]) -> dict[str, Any]:
@@ -110,15 +119,18 @@ def grade(job: dict[str, Any]) -> dict[str, Any]:
     os.environ[WRITE_ENV] = str(root / "autograded" / student / module)
     os.environ[MEMORY_ENV] = str(job["memory_mb"])
     os.environ[GRADING_ENV] = "1"
+    os.environ["TMPDIR"] = str(root / "tmp")  # the kernel's only other writable folder
 
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     result = api.autograde(module, student, force=True, create=True)
+    sys.stderr.write(result.get("log", "") + (result.get("error") or ""))
     if not result.get("success"):
-        return {"ok": False, "reason": _failure_reason(result.get("log", ""), result.get("error", ""))}
+        reason = _failure_reason(result.get("log", ""), result.get("error", ""))
+        return {"ok": False, "reason": reason}
     # nbgrader logs a failed notebook but may still report success; trust the gradebook.
     log = result.get("log", "")
-    if "There was an error processing" in log or "ERROR" in log and "Kernel died" in log:
+    if "There was an error processing" in log or ("ERROR" in log and "Kernel died" in log):
         return {"ok": False, "reason": _failure_reason(log, "")}
     scores = _read_scores(coursedir.db_url, job["course_id"], module, student)
     return {"ok": True, **scores}

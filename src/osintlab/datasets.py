@@ -73,11 +73,12 @@ def path(name: str, file: str | None = None) -> Path:
         return folder
     target = folder / file
     if not target.is_file():
+        files = ", ".join(sorted(p.name for p in folder.iterdir()))
         raise DatasetMissing(
             _(
                 "The dataset '{name}' has no file '{file}'. Check the spelling; "
                 "its files are: {files}."
-            ).format(name=name, file=file, files=", ".join(sorted(p.name for p in folder.iterdir()))),
+            ).format(name=name, file=file, files=files),
             path=str(target),
         )
     return target

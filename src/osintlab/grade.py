@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -212,6 +213,8 @@ class Course:
         os.environ["PATH"] = os.pathsep.join(
             [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
         )  # nbgrader runs `alembic` from PATH when it creates a gradebook
+        # nbgrader 0.9 with SQLAlchemy 2.1 warns on every submission; it is harmless noise.
+        warnings.filterwarnings("ignore", message=".*not in session.*")
 
     # -- nbgrader plumbing -------------------------------------------------------------
     def _config(self):
@@ -487,7 +490,9 @@ class Course:
                     score += grade.auto_score or 0.0
                     max_score += item["max_score"] or 0.0
                 for item in notebook["comments"]:
-                    comment = gradebook.find_comment(item["name"], notebook["name"], module, student)
+                    comment = gradebook.find_comment(
+                        item["name"], notebook["name"], module, student
+                    )
                     comment.auto_comment = item["auto_comment"]
             gradebook.db.commit()
         graded = Path(job["dir"]) / "autograded" / student / module
@@ -776,7 +781,7 @@ def _poll(worker: _Worker) -> Any:
         return _NOTHING
 
 
-class _progress:  # noqa: N801 (a tiny wrapper that reads like a function call)
+class _progress:
     def __init__(self, total: int) -> None:
         from rich.progress import Progress
 

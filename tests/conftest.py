@@ -1,0 +1,45 @@
+"""Shared fixtures: throwaway nbgrader courses built from grading/ and the real modules."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from osintlab.grade import Course, init_course
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_course(folder: Path, module: str, **limits: int) -> Course:
+    """A new course for one module, released, with the given limits in cohort.yml."""
+    course = init_course(folder, "test-course", title="Тестовая группа")
+    settings = yaml.safe_load((course.root / "cohort.yml").read_text(encoding="utf-8"))
+    settings["limits"].update(limits)
+    (course.root / "cohort.yml").write_text(yaml.safe_dump(settings, allow_unicode=True))
+    course = Course(course.root)
+    course.release(module)
+    return course
+
+
+def hand_in(course: Course, module: str, student: str, notebook, name: str | None = None) -> Path:
+    """Put one trainee's notebook (a NotebookNode, a path, or raw text) where nbgrader looks."""
+    exercise = course._module(module).exercise
+    folder = course.root / "submitted" / student / module
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / (name or exercise)
+    if isinstance(notebook, Path):
+        shutil.copy(notebook, target)
+    elif isinstance(notebook, str):
+        target.write_text(notebook, encoding="utf-8")
+    else:
+        nbformat.write(notebook, target)
+    return target
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return ROOT
