@@ -23,6 +23,7 @@ import json
 import os
 import re
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,7 @@ def main() -> None:
         if not line.strip():
             continue
         job = json.loads(line)
+        started = time.perf_counter()
         try:
             answer = grade(job)
         except Exception as error:  # report, never die: the parent decides what to tell
@@ -162,6 +164,7 @@ def main() -> None:
                 "trace": traceback.format_exc(limit=5),
             }
         answer["job"] = job["job"]
+        answer["seconds"] = round(time.perf_counter() - started, 3)
         answers.write(json.dumps(answer) + "\n")
         answers.flush()
 

@@ -60,6 +60,7 @@ class Outcome:
     score: float | None = None
     max_score: float | None = None
     notes: list[str] = field(default_factory=list)
+    seconds: float | None = None  # time the worker spent on it
 
     def line(self) -> str:
         """One summary line for the trainer.
@@ -437,6 +438,7 @@ class Course:
             student = job["student"]
             outcome = self._merge(module, job, answer, screened[student])
             outcome.notes[:0] = repaired[student]
+            outcome.seconds = answer.get("seconds")
             outcomes[student] = outcome
         shutil.rmtree(work, ignore_errors=True)
         ordered = [outcomes[s] for s in wanted]
@@ -557,22 +559,28 @@ class Course:
         ) as out:
             writer = csv.writer(out)
             writer.writerow(["student", "name", "module", "score", "max_score", "status", "notes"])
-            for student in sorted(gradebook.students, key=lambda s: s.id):
+            names = {s.id: s.first_name or "" for s in gradebook.students}
+            for module_status in statuses.values():
+                names.update({s: names.get(s, "") for s in module_status})
+            for student in sorted(names):
                 for assignment in sorted(gradebook.assignments, key=lambda a: a.name):
-                    status = statuses.get(assignment.name, {}).get(student.id, {})
+                    status = statuses.get(assignment.name, {}).get(student, {})
                     try:
-                        submission = gradebook.find_submission(assignment.name, student.id)
-                        score = submission.score
+                        score = gradebook.find_submission(assignment.name, student).score
                     except MissingEntry:
                         score = None
+                    if score is None and not status:
+                        shown = "missing"
+                    else:
+                        shown = status.get("status", "graded")
                     writer.writerow(
                         [
-                            student.id,
-                            student.first_name or "",
+                            student,
+                            names[student],
                             assignment.name,
-                            "" if score is None else f"{score:g}",
+                            "" if score is None or shown == "not graded" else f"{score:g}",
                             f"{assignment.max_score:g}",
-                            status.get("status", "graded" if score is not None else "missing"),
+                            shown,
                             " | ".join(status.get("notes", [])),
                         ]
                     )

@@ -1,0 +1,145 @@
+"""`make bench`: the performance figures, each beside a baseline measured in the same run.
+
+Writes bench/results.json. Figures (DESIGN.md, "Performance budgets"):
+- import: `import osintlab` against `import requests` (fresh interpreters, median);
+- cohort: `osintlab grade autograde` on 30 hand-ins of m00 against plain serial
+  `nbgrader autograde` on the same 30 (speed-up = baseline time / our time);
+- per_notebook: our cost to grade one notebook (median worker time per hand-in) against a
+  bare kernel start plus running the same cells with nbclient (median).
+Nothing here is asserted: the figures are for reading and comparing across runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "bench" / "work"
+MODULE = "m00-getting-started"
+COHORT = int(os.environ.get("BENCH_COHORT", "30"))
+BIN = Path(sys.executable).parent
+
+
+def _median_seconds(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_import(runs: int = 15) -> dict:
+    ours = _median_seconds([sys.executable, "-c", "import osintlab"], runs)
+    base = _median_seconds([sys.executable, "-c", "import requests"], runs)
+    return {
+        "what": "python -c 'import osintlab' vs 'import requests' (median wall seconds)",
+        "value_s": round(ours, 4), "baseline_s": round(base, 4), "ratio": round(ours / base, 3),
+        "aim": "ratio <= 1.0",
+    }
+
+
+def _cohort_course(folder: Path):
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import build_course, hand_in
+
+    course = build_course(folder, MODULE)
+    spec = course._module(MODULE)
+    source = ROOT / "notebooks" / MODULE / spec.exercise
+    release = course.root / "release" / MODULE / spec.exercise
+    mistake = ROOT / "grading" / "mistakes" / f"{MODULE}.ipynb"
+    kinds = [source, mistake, release]
+    for number in range(COHORT):
+        hand_in(course, MODULE, f"trainee-{number:02d}", kinds[number % 3])
+    return course, spec
+
+
+def bench_cohort() -> tuple[dict, dict]:
+    from osintlab.grade import open_course
+
+    shutil.rmtree(WORK, ignore_errors=True)
+    ours_course, spec = _cohort_course(WORK / "ours")
+    shutil.copytree(WORK / "ours", WORK / "plain", symlinks=True)
+    plain = WORK / "plain"
+    config = (plain / "nbgrader_config.py").read_text()
+    (plain / "nbgrader_config.py").write_text(
+        config.replace(str(WORK / "ours"), str(plain))
+    )
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+           "OSINTLAB_DATASETS": str(ROOT / "datasets")}
+
+    start = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "nbgrader"), "autograde", MODULE, "--create", "--force"],
+        cwd=plain, env=env, check=True, capture_output=True,
+    )
+    serial = time.perf_counter() - start
+
+    start = time.perf_counter()
+    result = subprocess.run(
+        [str(BIN / "osintlab"), "grade", "autograde", MODULE, "--course", str(ours_course.root)],
+        env=env, capture_output=True, text=True,
+    )
+    parallel = time.perf_counter() - start
+    course = open_course(ours_course.root)
+    statuses = json.loads((course.root / "grading-status" / f"{MODULE}.json").read_text())
+    worker_times = [s["seconds"] for s in statuses.values() if s.get("seconds")]
+    graded = sum(s["status"] == "graded" for s in statuses.values())
+    cohort = {
+        "what": f"autograde {COHORT} hand-ins of {MODULE}: osintlab grade autograde vs "
+                "serial nbgrader autograde (wall seconds)",
+        "value_s": round(parallel, 2), "baseline_s": round(serial, 2),
+        "speedup": round(serial / parallel, 2), "graded": graded, "cores": os.cpu_count(),
+        "exit_code": result.returncode, "aim": "speedup near 2 on 2 cores",
+    }
+
+    bare = _bare_runs(ROOT / "notebooks" / MODULE / spec.exercise, runs=5)
+    per = statistics.median(worker_times) if worker_times else float("nan")
+    per_notebook = {
+        "what": "seconds to grade one hand-in inside a worker (median) vs a bare kernel start "
+                "plus running the same cells with nbclient (median)",
+        "value_s": round(per, 3), "baseline_s": round(bare, 3), "ratio": round(per / bare, 3),
+        "aim": "ratio <= 1.3",
+    }
+    return cohort, per_notebook
+
+
+def _bare_runs(path: Path, runs: int) -> float:
+    import nbformat
+    from nbclient import NotebookClient
+
+    os.environ.setdefault("OSINTLAB_DATASETS", str(ROOT / "datasets"))
+    times = []
+    for _ in range(runs):
+        notebook = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(notebook, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    results = {
+        "machine": {"python": platform.python_version(), "cores": os.cpu_count(),
+                    "platform": platform.platform()},
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "import": bench_import(),
+    }
+    results["cohort_autograde"], results["per_notebook_grading"] = bench_cohort()
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2))
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
