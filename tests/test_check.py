@@ -19,6 +19,16 @@ def test_wrong_type_names_the_expected_and_the_actual_type():
     assert "but it is text in quotes" in message and "'12'" in message
 
 
+def test_numpy_whole_numbers_are_described_once_in_plain_words():
+    """Does a check that accepts int or numpy integers still read as one plain type?"""
+    import numpy
+
+    with pytest.raises(CheckFailed) as failure:
+        check.is_type("11", (int, numpy.integer), name="fraud_count")
+    assert "should be a whole number (like 42), but it is" in str(failure.value)
+    check.is_type(numpy.int64(11), (int, numpy.integer), name="fraud_count")
+
+
 def test_true_is_not_accepted_as_a_count():
     """Is `True` (which Python treats as 1) refused where a count is asked?"""
     with pytest.raises(CheckFailed, match="True or False"):

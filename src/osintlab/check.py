@@ -56,6 +56,10 @@ GRADING_ENV = "OSINTLAB_GRADING"
 _PLAIN_TYPE_NAMES = {
     "bool": "True or False",
     "int": "a whole number (like 42)",
+    "integer": "a whole number (like 42)",
+    "int64": "a whole number (like 42)",
+    "floating": "a number (like 3.5)",
+    "float64": "a number (like 3.5)",
     "float": "a number (like 3.5)",
     "str": 'text in quotes (like "Almaty")',
     "list": 'a list in square brackets (like ["a", "b"])',
@@ -124,7 +128,7 @@ def is_type(value: Any, kind: type | tuple[type, ...], *, name: str) -> None:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     bool_sneaking_in = isinstance(value, bool) and bool not in kinds
     if bool_sneaking_in or not isinstance(value, kinds):
-        expected = _(" or ").join(_plain_type(k) for k in kinds)
+        expected = _(" or ").join(dict.fromkeys(_plain_type(k) for k in kinds))
         _fail(
             _("`{name}` should be {expected}, but it is {actual}: {shown}.").format(
                 name=name, expected=expected, actual=_plain_type(type(value)), shown=_shown(value)
