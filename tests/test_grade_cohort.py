@@ -102,6 +102,15 @@ def cohort(tmp_path_factory):
         "except PermissionError as error:\n    print(error)\n"
         f"open({str(gradebook)!r}, 'a').write('x')",
     )
+    with_answers(
+        "reads-solutions",
+        "import os\n"
+        f"print(os.listdir({str(course.root / 'submitted')!r}))\n",
+    )
+    with_answers(
+        "reads-solutions-2",
+        f"print(open({str(ROOT / 'notebooks' / MODULE / spec.exercise)!r}).read()[:100])\n",
+    )
     with_answers("fakes-checks", "from osintlab import check\ncheck.equal = lambda *a, **k: None\ncheck.is_type = check.equal")
     with_answers(
         "uses-network",
@@ -202,6 +211,17 @@ def test_writing_outside_the_folder_or_into_the_gradebook_is_refused(cohort):
     assert errors.count("may only write inside their own folder") == 2
     assert outcomes["writes-outside"].status == "graded"
     assert outcomes["good-1"].score == spec.points  # the gradebook still holds good grades
+
+
+def test_solutions_and_other_hand_ins_cannot_be_read_at_grading(cohort):
+    """Can a hand-in read the solution notebook or list other trainees' hand-ins? (No.)"""
+    course, spec, _, _ = cohort
+    listing = _autograded_errors(course, spec, "reads-solutions")
+    assert "may not list the course's own folders" in listing
+    assert "good-1" not in listing
+    reading = _autograded_errors(course, spec, "reads-solutions-2")
+    assert "may not read the course's own files" in reading
+    assert "BEGIN SOLUTION" not in reading
 
 
 def test_replacing_the_check_helpers_is_flagged_not_rewarded(cohort):

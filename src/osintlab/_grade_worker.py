@@ -28,7 +28,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from ._graded_kernel import MEMORY_ENV, WRITE_ENV
+from ._graded_kernel import MEMORY_ENV, READ_DENY_ENV, WRITE_ENV
 from .check import GRADING_ENV
 
 
@@ -119,6 +119,7 @@ def grade(job: dict[str, Any]) -> dict[str, Any]:
 
     os.environ[WRITE_ENV] = str(root / "autograded" / student / module)
     os.environ[MEMORY_ENV] = str(job["memory_mb"])
+    os.environ[READ_DENY_ENV] = os.pathsep.join(job.get("read_deny", []))
     os.environ[GRADING_ENV] = "1"
     os.environ["TMPDIR"] = str(root / "tmp")  # the kernel's only other writable folder
 

@@ -6,7 +6,9 @@ started and before the first cell of the submission runs:
 * memory: the address space is capped (``OSINTLAB_MEMORY_MB``), so a memory bomb ends in a
   ``MemoryError`` in its own cell instead of taking the classroom server down;
 * files: writing is allowed only inside the submission's own folder and the temp folder
-  (``OSINTLAB_WRITE_ROOTS``), so nothing can reach the gradebook or another trainee;
+  (``OSINTLAB_WRITE_ROOTS``), so nothing can reach the gradebook or another trainee; reading
+  the course folder and the curriculum's sources (``OSINTLAB_READ_DENY``: solutions, hidden
+  tests, other trainees' hand-ins) is refused too;
 * network: connections and name look-ups go to loopback only (the grading worker also runs
   in its own network namespace where the machine allows it, so even loopback is private);
 * processes: no subprocess, ``os.system`` or ``exec``; no loading of C libraries by hand.
@@ -32,6 +34,7 @@ from typing import Any
 
 MEMORY_ENV = "OSINTLAB_MEMORY_MB"
 WRITE_ENV = "OSINTLAB_WRITE_ROOTS"
+READ_DENY_ENV = "OSINTLAB_READ_DENY"
 
 _DENIED_EVENTS = {
     "subprocess.Popen": "start other programs",
@@ -76,7 +79,7 @@ def _inside(path: str, roots: list[str]) -> bool:
     return any(resolved == root or resolved.startswith(root + os.sep) for root in roots)
 
 
-def make_hook(write_roots: list[str]):
+def make_hook(write_roots: list[str], read_deny: list[str] | None = None):
     """Build the audit hook that enforces the fence for the given writable folders.
 
     Example:
@@ -84,6 +87,13 @@ def make_hook(write_roots: list[str]):
         >>> hook("socket.connect", (None, ("127.0.0.1", 80)))
     """
     roots = [os.path.realpath(r) for r in write_roots]
+    hidden = [os.path.realpath(r) for r in read_deny or []]
+
+    def readable(path: Any) -> bool:
+        if not isinstance(path, str | bytes) or not hidden:
+            return True
+        text = os.fsdecode(path)
+        return not _inside(text, hidden) or _inside(text, roots)
 
     def hook(event: str, args: tuple) -> None:
         if event in _DENIED_EVENTS:
@@ -98,6 +108,14 @@ def make_hook(write_roots: list[str]):
                 raise GradingFence(
                     f"Graded notebooks may only write inside their own folder, not {args[0]!r}."
                 )
+            if not readable(args[0]):
+                raise GradingFence(
+                    f"Graded notebooks may not read the course's own files ({args[0]!r})."
+                )
+        elif event in ("os.listdir", "os.scandir") and args and not readable(args[0]):
+            raise GradingFence(
+                f"Graded notebooks may not list the course's own folders ({args[0]!r})."
+            )
         elif event in ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "shutil.rmtree"):
             targets = [a for a in args if isinstance(a, str)]
             if any(not _inside(t, roots) for t in targets):
@@ -132,7 +150,8 @@ def fence() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     roots = [p for p in os.environ.get(WRITE_ENV, "").split(os.pathsep) if p]
     roots += [os.getcwd(), tempfile.gettempdir(), "/dev/null"]
-    sys.addaudithook(make_hook(roots))
+    deny = [p for p in os.environ.get(READ_DENY_ENV, "").split(os.pathsep) if p]
+    sys.addaudithook(make_hook(roots, deny))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -373,7 +373,6 @@ class Course:
             ...     print(outcome.line())
             ali: graded, 10 / 10
         """
-        from nbgrader.api import Gradebook
 
         spec = self._module(module)
         release = self.root / "release" / module / spec.exercise
@@ -389,6 +388,31 @@ class Course:
         if work.exists():
             shutil.rmtree(work)
         work.mkdir(parents=True)
+        # One worker per core and one more: a kernel starting up leaves a core idle at times.
+        count = workers or int(self.settings.get("workers") or 0) or (os.cpu_count() or 1) + 1
+        pool = _WorkerPool(
+            work,
+            env={"OSINTLAB_DATASETS": str(self.curriculum / "datasets")},
+            timeout=float(limits.get("submission_timeout", 600)),
+        )
+        pool.start(min(count, len(wanted)))  # workers load nbgrader while the hand-ins are read
+        try:
+            outcomes = self._grade_all(module, spec, wanted, pool, work, progress)
+        finally:
+            pool.close()
+            shutil.rmtree(work, ignore_errors=True)
+        ordered = [outcomes[s] for s in wanted]
+        self._save_status(module, ordered)
+        return ordered
+
+    def _grade_all(
+        self, module: str, spec: Any, wanted: list[str], pool: _WorkerPool, work: Path,
+        progress: bool,
+    ) -> dict[str, Outcome]:
+        from nbgrader.api import Gradebook
+
+        limits = self.settings.get("limits", {})
+        release = self.root / "release" / module / spec.exercise
         outcomes: dict[str, Outcome] = {}
         jobs: list[dict[str, Any]] = []
         locked = _locked_ids(self.root / "source" / module / spec.exercise)
@@ -425,25 +449,22 @@ class Course:
                     "config": str(self.root / "nbgrader_config.py"),
                     "cell_timeout": int(limits.get("cell_timeout", 60)),
                     "memory_mb": int(limits.get("memory_mb", 2048)),
+                    # solutions, hidden tests and other hand-ins stay out of the kernel's reach
+                    "read_deny": [
+                        str(self.root),
+                        str(self.curriculum / "notebooks"),
+                        str(self.curriculum / "grading"),
+                    ],
                 }
             )
-        count = workers or int(self.settings.get("workers") or 0) or (os.cpu_count() or 1)
-        pool = _WorkerPool(
-            min(count, max(len(jobs), 1)),
-            work,
-            env={"OSINTLAB_DATASETS": str(self.curriculum / "datasets")},
-            timeout=float(limits.get("submission_timeout", 600)),
-        )
-        for job, answer in pool.run(jobs, progress=progress):
-            student = job["student"]
-            outcome = self._merge(module, job, answer, screened[student])
-            outcome.notes[:0] = repaired[student]
-            outcome.seconds = answer.get("seconds")
-            outcomes[student] = outcome
-        shutil.rmtree(work, ignore_errors=True)
-        ordered = [outcomes[s] for s in wanted]
-        self._save_status(module, ordered)
-        return ordered
+        with Gradebook(self.db_url, self.course_id) as gradebook:
+            for job, answer in pool.run(jobs, progress=progress):
+                student = job["student"]
+                outcome = self._merge(gradebook, module, job, answer, screened[student])
+                outcome.notes[:0] = repaired[student]
+                outcome.seconds = answer.get("seconds")
+                outcomes[student] = outcome
+        return outcomes
 
     def _precheck(self, module: str, exercise: str, student: str) -> str | None:
         if not _ID.match(student):
@@ -468,35 +489,38 @@ class Course:
         return None
 
     def _merge(
-        self, module: str, job: dict[str, Any], answer: dict[str, Any], findings: list[Finding]
+        self,
+        gradebook: Any,
+        module: str,
+        job: dict[str, Any],
+        answer: dict[str, Any],
+        findings: list[Finding],
     ) -> Outcome:
-        from nbgrader.api import Gradebook
-
+        """Write one worker's scores into the cohort's gradebook (this process alone writes)."""
         student = job["student"]
         if not answer.get("ok"):
             return Outcome(student, "not graded", notes=[answer.get("reason", "unknown error")])
         flagged = bool(findings)
         score = max_score = 0.0
-        with Gradebook(self.db_url, self.course_id) as gradebook:
-            timestamp = answer.get("timestamp")
-            gradebook.update_or_create_submission(
-                module, student, timestamp=datetime.fromisoformat(timestamp) if timestamp else None
-            )
-            for notebook in answer["notebooks"]:
-                stored = gradebook.find_submission_notebook(notebook["name"], module, student)
-                stored.flagged = flagged
-                for item in notebook["grades"]:
-                    grade = gradebook.find_grade(item["name"], notebook["name"], module, student)
-                    grade.auto_score = 0.0 if flagged and item["auto_score"] else item["auto_score"]
-                    grade.needs_manual_grade = item["needs_manual_grade"] or flagged
-                    score += grade.auto_score or 0.0
-                    max_score += item["max_score"] or 0.0
-                for item in notebook["comments"]:
-                    comment = gradebook.find_comment(
-                        item["name"], notebook["name"], module, student
-                    )
-                    comment.auto_comment = item["auto_comment"]
-            gradebook.db.commit()
+        timestamp = answer.get("timestamp")
+        gradebook.update_or_create_submission(
+            module, student, timestamp=datetime.fromisoformat(timestamp) if timestamp else None
+        )
+        for notebook in answer["notebooks"]:
+            stored = gradebook.find_submission_notebook(notebook["name"], module, student)
+            stored.flagged = flagged
+            for item in notebook["grades"]:
+                grade = gradebook.find_grade(item["name"], notebook["name"], module, student)
+                grade.auto_score = 0.0 if flagged and item["auto_score"] else item["auto_score"]
+                grade.needs_manual_grade = item["needs_manual_grade"] or flagged
+                score += grade.auto_score or 0.0
+                max_score += item["max_score"] or 0.0
+            for item in notebook["comments"]:
+                comment = gradebook.find_comment(
+                    item["name"], notebook["name"], module, student
+                )
+                comment.auto_comment = item["auto_comment"]
+        gradebook.db.commit()
         graded = Path(job["dir"]) / "autograded" / student / module
         target = self.root / "autograded" / student / module
         if target.exists():
@@ -702,8 +726,8 @@ class _Worker:
 class _WorkerPool:
     """A few long-lived grading workers; a stuck or dead one is replaced, its job reported."""
 
-    def __init__(self, size: int, work: Path, env: dict[str, str], timeout: float) -> None:
-        self.size = size
+    def __init__(self, work: Path, env: dict[str, str], timeout: float) -> None:
+        self.workers: list[_Worker | None] = []
         self.work = work
         self.timeout = timeout
         self.env = {**os.environ, **env}
@@ -719,10 +743,24 @@ class _WorkerPool:
         env = {**self.env, "OSINTLAB_WORKER_DIR": str(folder)}
         return _Worker(self.command, env, folder / "log.txt")
 
+    def start(self, count: int) -> None:
+        """Start ``count`` workers now; they get jobs when :meth:`run` is called."""
+        self.workers = [self._start() for _ in range(count)]
+
+    def close(self) -> None:
+        """Stop every worker still running."""
+        for worker in self.workers:
+            if worker is not None:
+                worker.stop(kill=True)
+        self.workers = []
+
     def run(self, jobs: list[dict[str, Any]], progress: bool = False):
         """Yield ``(job, answer)`` as each job ends, in whatever order they end."""
         pending = list(jobs)
-        workers = [self._start() for _ in range(min(self.size, len(jobs)))]
+        workers = self.workers
+        for extra in workers[len(jobs):]:
+            extra.stop(kill=True)
+        del workers[len(jobs):]
         bar = _progress(len(jobs)) if progress else None
         try:
             while workers:
@@ -770,11 +808,9 @@ class _WorkerPool:
                         elif workers[index].ready and not pending:
                             workers[index].stop()
                             workers[index] = None
-                workers = [w for w in workers if w is not None]
+                workers[:] = [w for w in workers if w is not None]
                 time.sleep(0.02)
         finally:
-            for worker in workers:
-                worker.stop(kill=True)
             if bar:
                 bar.close()
 
