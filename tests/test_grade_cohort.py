@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import copy
 import csv
+import os
 import socket
 import threading
+import time
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -122,9 +125,53 @@ def cohort(tmp_path_factory):
     odd.mkdir(parents=True)
     nbformat.write(release, odd / spec.exercise)
 
-    outcomes = {o.student: o for o in course.autograde(MODULE, workers=2)}
+    # Workers make their kernel nurseries under TMPDIR: a private one shows what outlives the run.
+    private_tmp = course.root.parent / "tmp"
+    private_tmp.mkdir()
+    saved = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(private_tmp)
+    running = threading.Event()
+
+    def watch():  # proves the scan below can see the nurseries while they run
+        while not running.is_set():
+            if _processes_mentioning(str(private_tmp), grace=0):
+                SEEN_DURING_RUN.append(True)
+                return
+            time.sleep(0.3)
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        outcomes = {o.student: o for o in course.autograde(MODULE, workers=2)}
+    finally:
+        running.set()
+        if saved is None:
+            os.environ.pop("TMPDIR")
+        else:
+            os.environ["TMPDIR"] = saved
     server.close()
+    LEFTOVERS.extend(_processes_mentioning(str(private_tmp), grace=5))
     return course, spec, outcomes, hits
+
+
+LEFTOVERS: list[str] = []
+SEEN_DURING_RUN: list[bool] = []
+
+
+def _processes_mentioning(text: str, grace: float) -> list[str]:
+    """Command lines of running processes that mention ``text``, after a short grace."""
+    deadline = time.monotonic() + grace
+    while True:
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if text in line:
+                found.append(line)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def _autograded_errors(course, spec, student: str) -> str:
@@ -237,6 +284,28 @@ def test_graded_kernels_have_no_network(cohort):
     assert hits == []
     assert "no network" in _autograded_errors(course, spec, "outside-host")
     assert outcomes["uses-network"].status == "graded"
+
+
+def test_no_kernel_or_nursery_outlives_the_run(cohort):
+    """After autograde, is every grading process gone, stuck and dead kernels included?"""
+    assert cohort and SEEN_DURING_RUN, "no nursery was seen running: the check would be blind"
+    assert LEFTOVERS == []
+
+
+def test_cold_kernels_grade_and_fence_the_same(tmp_path, monkeypatch):
+    """Without the kernel nursery (cold kernels), are grades and the fence the same?"""
+    monkeypatch.setenv("OSINTLAB_PREFORK", "0")
+    course = build_course(tmp_path / "course", MODULE)
+    spec = course._module(MODULE)
+    hand_in(course, MODULE, "solution", ROOT / "notebooks" / MODULE / spec.exercise)
+    release = nbformat.read(course.root / "release" / MODULE / spec.exercise, as_version=4)
+    answer = next(c for c in release.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    answer.source = f"open({str(course.root / 'gradebook.db')!r}, 'w')"
+    hand_in(course, MODULE, "writer", release)
+    outcomes = {o.student: o for o in course.autograde(MODULE)}
+    assert outcomes["solution"].score == spec.points
+    assert outcomes["writer"].score == 0
+    assert "may only write inside their own folder" in _autograded_errors(course, spec, "writer")
 
 
 def test_odd_student_id_gets_advice_not_a_crash(cohort):

@@ -22,32 +22,73 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 from ._graded_kernel import MEMORY_ENV, READ_DENY_ENV, WRITE_ENV
+from ._kernel_stub import NURSERY_ENV
+from ._startup import skip_slow_optional_imports
 from .check import GRADING_ENV
 
 
-def write_kernelspec(folder: Path) -> Path:
+def write_kernelspec(folder: Path, nursery: str | None = None) -> Path:
     """Make ``python3`` mean the fenced kernel for every nbclient in this process.
+
+    With a nursery socket, the kernel is forked from the warm nursery through a stub;
+    without, it starts cold. Either way the same fence goes up before the first cell.
 
     Example:
         >>> spec = write_kernelspec(Path("/tmp/osintlab-kernels"))  # doctest: +SKIP
     """
     spec_dir = folder / "kernels" / "python3"
     spec_dir.mkdir(parents=True, exist_ok=True)
+    if nursery:
+        stub = str(Path(__file__).with_name("_kernel_stub.py"))
+        argv = [sys.executable, "-S", stub, "-f", "{connection_file}"]
+    else:
+        argv = [sys.executable, "-m", "osintlab._graded_kernel", "-f", "{connection_file}"]
     spec = {
-        "argv": [sys.executable, "-m", "osintlab._graded_kernel", "-f", "{connection_file}"],
+        "argv": argv,
         "display_name": "Python 3 (graded)",
         "language": "python",
         "metadata": {"debugger": False},
     }
     (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     return folder
+
+
+def start_nursery() -> tuple[subprocess.Popen, str]:
+    """Start the warm kernel nursery; it says "ready" on its stdout once warm.
+
+    Example:
+        >>> process, socket_path = start_nursery()  # doctest: +SKIP
+    """
+    folder = tempfile.mkdtemp(prefix="osintlab-nursery-")  # short path: UNIX sockets need it
+    path = os.path.join(folder, "kernels.sock")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "osintlab._kernel_nursery", path],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return process, path
+
+
+def nursery_ready(nursery: tuple[subprocess.Popen, str]) -> bool:
+    """Wait for the nursery to be warm; False (and cleaned up) if it failed to start."""
+    process, path = nursery
+    assert process.stdout is not None
+    if process.stdout.readline().strip() == "ready":
+        return True
+    process.kill()
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+    return False
 
 
 def _read_scores(db_url: str, course_id: str, module: str, student: str) -> dict[str, Any]:
@@ -140,10 +181,16 @@ def grade(job: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     """Serve jobs from standard input until it closes."""
-    import nbgrader.apps  # noqa: F401  (paid once, here, not per submission)
+    nursery = start_nursery() if os.environ.get("OSINTLAB_PREFORK", "1") == "1" else None
+    skip_slow_optional_imports()
+    import nbgrader.apps  # noqa: F401  (paid once, here, while the nursery warms up)
 
+    if nursery and not nursery_ready(nursery):
+        nursery = None  # cold kernels: slower, equally fenced
+    if nursery:
+        os.environ[NURSERY_ENV] = nursery[1]
     kernels = Path(os.environ.get("OSINTLAB_WORKER_DIR", ".")) / "jupyter"
-    os.environ["JUPYTER_PATH"] = str(write_kernelspec(kernels))
+    os.environ["JUPYTER_PATH"] = str(write_kernelspec(kernels, nursery[1] if nursery else None))
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
     # Only this worker's answers go to the parent's pipe; anything else printed goes to stderr.
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -151,6 +198,15 @@ def main() -> None:
     sys.stdout = sys.stderr
     answers.write(json.dumps({"ready": True}) + "\n")
     answers.flush()
+    try:
+        _serve(answers)
+    finally:
+        if nursery:
+            nursery[0].kill()
+            shutil.rmtree(os.path.dirname(nursery[1]), ignore_errors=True)
+
+
+def _serve(answers) -> None:
     for line in sys.stdin:
         if not line.strip():
             continue

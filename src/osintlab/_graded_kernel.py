@@ -124,6 +124,8 @@ def make_hook(write_roots: list[str], read_deny: list[str] | None = None):
                 )
         elif event in ("socket.connect", "socket.sendto") and len(args) > 1:
             address = args[1]
+            if isinstance(address, str | bytes):
+                raise GradingFence("Graded notebooks may not open local (UNIX) sockets.")
             if isinstance(address, tuple) and not _is_loopback(address[0]):
                 raise GradingFence(
                     f"Graded notebooks have no network: the connection to {address[0]} was "

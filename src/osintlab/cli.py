@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from ._startup import skip_slow_optional_imports
 from .exceptions import OsintLabError
 
 _REPO = Path(__file__).resolve().parents[2]
@@ -54,6 +55,7 @@ def main() -> None:
     Example:
         osintlab modules check
     """
+    skip_slow_optional_imports()
 
 
 # -- modules --------------------------------------------------------------------------

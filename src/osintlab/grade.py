@@ -799,6 +799,8 @@ class _WorkerPool:
                         worker.ready = True
                     else:
                         job, worker.job = worker.job, None
+                        if pending:  # keep the worker busy while this answer is merged
+                            worker.send(pending.pop(0), self.timeout)
                         yield job, answer
                         if bar:
                             bar.advance()
