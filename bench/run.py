@@ -3,7 +3,8 @@
 Writes bench/results.json. Figures (DESIGN.md, "Performance budgets"):
 - import: `import osintlab` against `import requests` (fresh interpreters, median);
 - cohort: `osintlab grade autograde` on 30 hand-ins of m00 against plain serial
-  `nbgrader autograde` on the same 30 (speed-up = baseline time / our time);
+  `nbgrader autograde` on the same 30 (speed-up = baseline time / our time), and the same
+  with the kernel nursery switched off (cold kernels) to show what it is worth;
 - per_notebook: our cost to grade one notebook (median worker time per hand-in) against a
   bare kernel start plus running the same cells with nbclient (median).
 Nothing here is asserted: the figures are for reading and comparing across runs.
@@ -83,11 +84,14 @@ def bench_cohort() -> tuple[dict, dict]:
     )
     serial = time.perf_counter() - start
 
+    command = [str(BIN / "osintlab"), "grade", "autograde", MODULE,
+               "--course", str(ours_course.root)]
     start = time.perf_counter()
-    result = subprocess.run(
-        [str(BIN / "osintlab"), "grade", "autograde", MODULE, "--course", str(ours_course.root)],
-        env=env, capture_output=True, text=True,
-    )
+    subprocess.run(command, env={**env, "OSINTLAB_PREFORK": "0"}, capture_output=True)
+    cold = time.perf_counter() - start
+
+    start = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
     parallel = time.perf_counter() - start
     course = open_course(ours_course.root)
     statuses = json.loads((course.root / "grading-status" / f"{MODULE}.json").read_text())
@@ -97,6 +101,7 @@ def bench_cohort() -> tuple[dict, dict]:
                 "workers) vs serial nbgrader autograde (wall seconds)",
         "value_s": round(parallel, 2), "baseline_s": round(serial, 2),
         "speedup": round(serial / parallel, 2), "graded": graded, "cores": os.cpu_count(),
+        "cold_kernels_s": round(cold, 2), "cold_speedup": round(serial / cold, 2),
         "exit_code": result.returncode, "aim": "speedup near 2 on 2 cores",
     }
 

@@ -6,6 +6,14 @@ trainer with thirty trainees waits; here several workers grade at once, each in 
 copy of the course, and every score reaches the one gradebook through this process alone.
 A broken or hostile hand-in gets one clear line in the summary and never stops the others.
 
+How the pieces fit (each in its own module)::
+
+    Course.autograde            this process: checks, screens, merges, writes the gradebook
+      └─ _WorkerPool            a few long-lived workers; a stuck one is killed and replaced
+           └─ _grade_worker     nbgrader's autograde on one private course copy at a time
+                ├─ _kernel_nursery   forks warm kernels (cold start as the fallback)
+                └─ _graded_kernel    the fence: time, memory, files, network, processes
+
 Example:
     >>> from osintlab import grade
     >>> course = grade.init_course("courses/almaty-2026", course_id="almaty-2026")  # doctest: +SKIP
