@@ -124,6 +124,11 @@ def write_module(root: Path, module_id: str = MODULE, **changes: Any) -> Path:
     (folder / "README.md").write_text("# Trainer guide\n\nRun it in 50 minutes.\n", "utf-8")
     write_json(root / "notebooks" / module_id / LESSON, lesson_notebook())
     write_json(root / "notebooks" / module_id / EXERCISE, exercise_notebook())
+    mistakes = root / "grading" / "mistakes"
+    write_json(mistakes / f"{module_id}.ipynb", exercise_notebook())
+    (mistakes / f"{module_id}.yml").write_text(
+        f"module: {module_id}\nexpected_score: 1\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -860,3 +865,20 @@ def test_the_real_curriculum_keeps_the_contract() -> None:
     """Does every module in this repository keep the curriculum contract?"""
     problems = check_all(REPO)
     assert problems == [], "\n".join(map(str, problems))
+
+
+def test_missing_typical_mistake_is_reported(repo):
+    """Is a module without its typical-mistake hand-in under grading/mistakes/ reported?"""
+    (repo / "grading" / "mistakes" / f"{MODULE}.ipynb").unlink()
+    problems = [str(p) for p in check_all(repo)]
+    assert any(
+        f"grading/mistakes/{MODULE}.ipynb: is missing" in p and "expected_score" in p
+        for p in problems
+    ), problems
+
+
+def test_typical_mistake_scoring_full_marks_is_reported(repo):
+    """Is a 'mistake' that would score all the points (or none) refused, with both numbers?"""
+    (repo / "grading" / "mistakes" / f"{MODULE}.yml").write_text("expected_score: 2\n")
+    problems = [str(p) for p in check_all(repo)]
+    assert any("expected_score is 2" in p and "module's 2 points" in p for p in problems), problems

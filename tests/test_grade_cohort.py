@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from conftest import ROOT, build_course, hand_in
 
 from osintlab.cli import main
-from osintlab.grade import open_course
+from osintlab.grade import _network_prefix, open_course
 
 MODULE = "m00-getting-started"
 
@@ -278,11 +278,50 @@ def test_replacing_the_check_helpers_is_flagged_not_rewarded(cohort):
     assert "changes the grading helper `check`" in outcome.line()
 
 
-def test_graded_kernels_have_no_network(cohort):
-    """Does a graded kernel reach neither a server on this machine nor an outside address?"""
-    course, spec, outcomes, hits = cohort
-    assert hits == []
+def test_a_flagged_hand_in_waits_for_the_trainer_in_the_formgrader(cohort):
+    """Does the gradebook mark the flagged hand-in for manual grading, as formgrader shows it?"""
+    from nbgrader.api import Gradebook
+
+    course, spec, _, _ = cohort
+    notebook = spec.exercise.removesuffix(".ipynb")
+    with Gradebook(course.db_url, course.course_id) as gradebook:
+        flagged = gradebook.find_submission_notebook(notebook, MODULE, "fakes-checks")
+        honest = gradebook.find_submission_notebook(notebook, MODULE, "good-1")
+        assert flagged.flagged and flagged.needs_manual_grade
+        assert not honest.flagged and not honest.needs_manual_grade
+
+
+def test_autograde_command_grades_only_the_named_trainee_and_reports(cohort):
+    """Does `--student` regrade one trainee, and does the exit code tell of a bad hand-in?"""
+    course, spec, _, _ = cohort
+    one = CliRunner().invoke(
+        main, ["grade", "autograde", MODULE, "--course", str(course.root), "--student", "good-2"]
+    )
+    assert one.exit_code == 0, one.output
+    assert f"good-2: graded, {spec.points:g} / {spec.points:g}" in one.output
+    assert "1 of 1 hand-in(s) graded." in one.output
+    bad = CliRunner().invoke(
+        main, ["grade", "autograde", MODULE, "--course", str(course.root), "--student", "not-json"]
+    )
+    assert bad.exit_code == 1
+    assert "not-json: not graded" in bad.output and "Traceback" not in bad.output
+
+
+def test_graded_kernels_reach_no_outside_address(cohort):
+    """Is a connection to an outside address refused before any packet leaves?"""
+    course, spec, _, _ = cohort
     assert "no network" in _autograded_errors(course, spec, "outside-host")
+
+
+@pytest.mark.skipif(
+    not _network_prefix(),
+    reason="this machine cannot give workers a network namespace (needs root or user "
+    "namespaces, unshare and ip); CI runs as root and runs this test",
+)
+def test_graded_kernels_cannot_reach_servers_on_this_machine(cohort):
+    """In its own network namespace, does a kernel miss even a server on this machine?"""
+    _, _, outcomes, hits = cohort
+    assert hits == []
     assert outcomes["uses-network"].status == "graded"
 
 

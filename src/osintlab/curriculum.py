@@ -1344,7 +1344,45 @@ def _check_module(root: Path, module_dir: Path) -> tuple[list[Problem], dict[str
     problems.extend(_check_notebook_list(root, yml, module_id, listed, listing_usable=usable))
     problems.extend(_check_datasets(root, yml, data))
     problems.extend(_check_notebooks(root, module_id, listed, data.get("points"), yml))
+    problems.extend(_check_mistake(root, module_id, data.get("points")))
     return problems, data
+
+
+def _check_mistake(root: Path, module_id: str, points: Any) -> list[Problem]:
+    """Check 9: grading/mistakes/<id>.ipynb and .yml, the typical partly-correct hand-in."""
+    notebook = root / "grading" / "mistakes" / f"{module_id}.ipynb"
+    card = notebook.with_suffix(".yml")
+    where = _rel(root, notebook)
+    if not notebook.is_file() or not card.is_file():
+        return [
+            Problem(
+                where,
+                _(
+                    "is missing (with its .yml): every module keeps one typical partly-correct "
+                    "hand-in of its exercise, which the tests grade for real. Copy the exercise, "
+                    "answer some tasks right and some with a typical mistake, and write "
+                    "expected_score in the .yml."
+                ),
+            )
+        ]
+    try:
+        data = yaml.safe_load(card.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        return [Problem(_rel(root, card), _("is not valid YAML: {error}").format(error=error))]
+    expected = data.get("expected_score") if isinstance(data, dict) else None
+    if not _is_number(expected):
+        return [Problem(_rel(root, card), _("needs `expected_score:` with a number."))]
+    if _is_number(points) and not 0 < expected < points:
+        return [
+            Problem(
+                _rel(root, card),
+                _(
+                    "expected_score is {expected}, but a typical mistake must score more than 0 "
+                    "and less than the module's {points} points."
+                ).format(expected=_number(expected), points=_number(points)),
+            )
+        ]
+    return []
 
 
 def check_module(root: Path, module_dir: Path) -> list[Problem]:
