@@ -421,3 +421,20 @@ def test_autograde_before_release_says_to_release(tmp_path):
     init_course(tmp_path / "c", "c1")
     with pytest.raises(Exception, match="osintlab grade release m00-getting-started"):
         open_course(tmp_path / "c").autograde(MODULE)
+
+
+def test_a_hand_in_past_the_submission_time_limit_is_stopped_and_others_go_on(tmp_path):
+    """When a hand-in outlasts the whole-submission limit, is its worker replaced and the rest graded?"""
+    course = build_course(tmp_path / "course", MODULE, cell_timeout=300, submission_timeout=10)
+    spec = course._module(MODULE)
+    release = nbformat.read(course.root / "release" / MODULE / spec.exercise, as_version=4)
+    answer = next(c for c in release.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    answer.source = "while True:\n    pass"
+    hand_in(course, MODULE, "a-endless", release)
+    hand_in(course, MODULE, "b-solution", ROOT / "notebooks" / MODULE / spec.exercise)
+    hand_in(course, MODULE, "c-solution", ROOT / "notebooks" / MODULE / spec.exercise)
+    outcomes = {o.student: o for o in course.autograde(MODULE, workers=1)}
+    assert outcomes["a-endless"].status == "not graded"
+    assert "still running after 10 s and was stopped" in outcomes["a-endless"].line()
+    # the replacement worker grades the rest; the 300 s cell limit was never waited for
+    assert outcomes["b-solution"].score == outcomes["c-solution"].score == spec.points
