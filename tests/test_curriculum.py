@@ -882,3 +882,28 @@ def test_typical_mistake_scoring_full_marks_is_reported(repo):
     (repo / "grading" / "mistakes" / f"{MODULE}.yml").write_text("expected_score: 2\n")
     problems = [str(p) for p in check_all(repo)]
     assert any("expected_score is 2" in p and "module's 2 points" in p for p in problems), problems
+
+
+def test_modules_check_command_lists_problems_and_fails(repo):
+    """Does `osintlab modules check` print each problem with its place and exit non-zero?"""
+    from click.testing import CliRunner
+
+    from osintlab.cli import main
+
+    (repo / "modules" / MODULE / "README.md").unlink()
+    result = CliRunner().invoke(main, ["modules", "check", "--root", str(repo)])
+    assert result.exit_code == 1
+    assert f"modules/{MODULE}/README.md" in result.output
+    assert "1 problem(s) in the curriculum." in result.output
+    assert "Traceback" not in result.output
+
+
+def test_modules_check_command_passes_a_valid_curriculum(repo):
+    """Does a valid curriculum pass with a line naming the modules checked?"""
+    from click.testing import CliRunner
+
+    from osintlab.cli import main
+
+    result = CliRunner().invoke(main, ["modules", "check", "--root", str(repo)])
+    assert result.exit_code == 0, result.output
+    assert f"1 module(s) checked, no problems: {MODULE}" in result.output
