@@ -36,7 +36,7 @@ check: $(STAMP)
 	$(BIN)/osintlab modules check
 
 test: lint check
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -26,6 +26,9 @@ from osintlab.grade import _network_prefix, open_course
 
 MODULE = "m00-getting-started"
 
+pytestmark = pytest.mark.xdist_group("grade-cohort")  # module-scoped fixtures: one worker
+
+
 
 def _solution_answers(source: nbformat.NotebookNode) -> dict[str, str]:
     """The author's answer for each answer cell, as a trainee would type it."""

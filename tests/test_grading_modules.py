@@ -22,6 +22,9 @@ from osintlab.curriculum import find_modules
 
 MODULES = [m.id for m in find_modules(ROOT)]
 
+pytestmark = pytest.mark.xdist_group("grading-modules")  # module-scoped fixtures: one worker
+
+
 
 def _secret_lines(source: nbformat.NotebookNode) -> list[str]:
     """Code lines inside solution and hidden-test regions (comments left out)."""
