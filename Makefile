@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint check bench lock clean help
+.PHONY: lab test lint check browser bench lock clean help
 
 help:
 	@echo "make lab    start JupyterLab on the curriculum (ARGS=--no-browser to pass options)"
@@ -35,7 +35,14 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/osintlab modules check
 
-test: lint check
+# Tests look at pages as a person sees them in Debian's Chromium; install it where we can (root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	     --no-install-recommends chromium >/dev/null; } \
+	  || echo "chromium is not installed: browser tests will be skipped (apt-get install chromium)"
+
+test: lint check browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP)

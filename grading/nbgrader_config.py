@@ -16,6 +16,18 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 60
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
 
+# Feedback pages load nothing from the internet (offline classrooms): osintlab's templates come
+# first and replace the CDN MathJax loader; nbgrader's own feedback template follows.
+import os.path  # noqa: E402
+
+import nbgrader  # noqa: E402
+import osintlab  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = [
+    os.path.join(os.path.dirname(osintlab.__file__), "templates"),
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
+]
+
 # Feedback shows each check's message but never the hidden tests
 # (plain nbgrader leaks them: jupyter/nbgrader#917, #1363).
 c.GenerateFeedback.preprocessors = [

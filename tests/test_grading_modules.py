@@ -16,7 +16,9 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from chromium import needs_chromium, rendered_text, screenshot
 from conftest import ROOT, build_course, hand_in
+from PIL import Image, ImageStat
 
 from osintlab.curriculum import find_modules
 
@@ -121,3 +123,28 @@ def test_feedback_shows_the_check_message_not_the_hidden_tests(graded):
     for line in hidden:
         if visible_source.count(line) == 1:
             assert line not in text, f"hidden test shown in feedback: {line}"
+
+
+def test_feedback_page_loads_nothing_from_the_internet(graded):
+    """Does the feedback page name no outside script, style or font (offline classrooms)?"""
+    module, course, spec, _, _ = graded
+    page = course.root / "feedback" / "mistake" / module / Path(spec.exercise).with_suffix(".html")
+    text = page.read_text(encoding="utf-8")
+    outside = re.findall(r"""(?:src|href)=["'](?:https?:)?//[^"']+""", text)
+    assert outside == []
+
+
+@needs_chromium
+def test_feedback_page_as_the_trainee_sees_it(graded, tmp_path_factory):
+    """In a browser with no network, does the page show the score and the check's message?"""
+    module, course, spec, outcomes, _ = graded
+    page = course.root / "feedback" / "mistake" / module / Path(spec.exercise).with_suffix(".html")
+    dom = html.unescape(rendered_text(page.as_uri()))
+    score = outcomes["mistake"].score
+    assert f"{score:g}" in dom and f"{spec.points:g}" in dom
+    assert re.search(r"CheckFailed: [^<]*`", dom)
+    assert "HIDDEN TESTS" not in dom
+    shot = screenshot(page.as_uri(), tmp_path_factory.mktemp("artifacts") / f"{module}-feedback.png")
+    picture = Image.open(shot).convert("L")
+    assert picture.size == (1200, 1600)
+    assert ImageStat.Stat(picture).stddev[0] > 10, "the page rendered blank"

@@ -1,0 +1,47 @@
+"""Look at a page as a person does: Debian's headless Chromium, with no network at all.
+
+Every host name resolves to nothing, so a page that needs the internet shows it; the test
+then reads the rendered DOM (after scripts ran) and keeps a screenshot as an artifact.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+BINARY = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    BINARY is None, reason="Chromium is not installed (make test installs it when run as root)"
+)
+
+_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+    "--disable-background-networking", "--disable-component-update", "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: nothing outside this machine resolves
+]
+
+
+def _run(page: str, *extra: str) -> str:
+    assert BINARY is not None
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [BINARY, *_FLAGS, f"--user-data-dir={profile}", *extra, page],
+            capture_output=True, text=True, timeout=120,
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def rendered_text(page: str) -> str:
+    """The page's DOM after its scripts ran, as Chromium built it."""
+    return _run(page, "--dump-dom", "--virtual-time-budget=3000")
+
+
+def screenshot(page: str, target: Path, width: int = 1200, height: int = 1600) -> Path:
+    """A PNG of what a person sees in the window, kept at ``target``."""
+    _run(page, f"--screenshot={target}", f"--window-size={width},{height}")
+    return target
