@@ -53,7 +53,7 @@ def _cohort_course(folder: Path):
     from conftest import build_course, hand_in
 
     course = build_course(folder, MODULE)
-    spec = course._module(MODULE)
+    spec = course.module(MODULE)
     source = ROOT / "notebooks" / MODULE / spec.exercise
     release = course.root / "release" / MODULE / spec.exercise
     mistake = ROOT / "grading" / "mistakes" / f"{MODULE}.ipynb"

@@ -27,7 +27,7 @@ def build_course(folder: Path, module: str, **limits: int) -> Course:
 
 def hand_in(course: Course, module: str, student: str, notebook, name: str | None = None) -> Path:
     """Put one trainee's notebook (a NotebookNode, a path, or raw text) where nbgrader looks."""
-    exercise = course._module(module).exercise
+    exercise = course.module(module).exercise
     folder = course.root / "submitted" / student / module
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / (name or exercise)

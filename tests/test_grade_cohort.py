@@ -51,7 +51,7 @@ def cohort(tmp_path_factory):
         tmp_path_factory.mktemp("cohort") / "course", MODULE,
         cell_timeout=15, submission_timeout=60, memory_mb=1536,
     )
-    spec = course._module(MODULE)
+    spec = course.module(MODULE)
     release = nbformat.read(course.root / "release" / MODULE / spec.exercise, as_version=4)
     answers = _solution_answers(nbformat.read(ROOT / "notebooks" / MODULE / spec.exercise, as_version=4))
     first = next(iter(answers))
@@ -338,7 +338,7 @@ def test_cold_kernels_grade_and_fence_the_same(tmp_path, monkeypatch):
     """Without the kernel nursery (cold kernels), are grades and the fence the same?"""
     monkeypatch.setenv("OSINTLAB_PREFORK", "0")
     course = build_course(tmp_path / "course", MODULE)
-    spec = course._module(MODULE)
+    spec = course.module(MODULE)
     hand_in(course, MODULE, "solution", ROOT / "notebooks" / MODULE / spec.exercise)
     release = nbformat.read(course.root / "release" / MODULE / spec.exercise, as_version=4)
     answer = next(c for c in release.cells if c.metadata.get("nbgrader", {}).get("solution"))
@@ -370,7 +370,7 @@ def test_export_lists_every_trainee_with_status(cohort, tmp_path):
 def test_collect_from_a_usb_zip_names_trainees_safely(tmp_path):
     """Do notebooks named after trainees (Cyrillic too) become safe ids, other files skipped?"""
     course = build_course(tmp_path / "course", MODULE)
-    spec = course._module(MODULE)
+    spec = course.module(MODULE)
     release = course.root / "release" / MODULE / spec.exercise
     bundle = tmp_path / "usb.zip"
     with zipfile.ZipFile(bundle, "w") as archive:
@@ -429,7 +429,7 @@ def test_autograde_before_release_says_to_release(tmp_path):
 def test_a_hand_in_past_the_submission_time_limit_is_stopped_and_others_go_on(tmp_path):
     """When a hand-in outlasts the whole-submission limit, is its worker replaced and the rest graded?"""
     course = build_course(tmp_path / "course", MODULE, cell_timeout=300, submission_timeout=10)
-    spec = course._module(MODULE)
+    spec = course.module(MODULE)
     release = nbformat.read(course.root / "release" / MODULE / spec.exercise, as_version=4)
     answer = next(c for c in release.cells if c.metadata.get("nbgrader", {}).get("solution"))
     answer.source = "while True:\n    pass"

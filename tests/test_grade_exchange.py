@@ -34,7 +34,7 @@ def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(tm
     exchange.chmod(0o777)
     course = init_course(tmp_path / "course", "exchange-test", exchange=exchange)
     course.release(MODULE)
-    spec = course._module(MODULE)
+    spec = course.module(MODULE)
     outbound = exchange / "exchange-test" / "outbound" / MODULE
     assert (outbound / spec.exercise).is_file()
     assert all((outbound / lesson).is_file() for lesson in spec.lessons)

@@ -47,7 +47,7 @@ def _secret_lines(source: nbformat.NotebookNode) -> list[str]:
 def graded(request, tmp_path_factory):
     module = request.param
     course = build_course(tmp_path_factory.mktemp(module) / "course", module, cell_timeout=60)
-    spec = course._module(module)
+    spec = course.module(module)
     source = ROOT / "notebooks" / module / spec.exercise
     release = course.root / "release" / module / spec.exercise
     mistake = ROOT / "grading" / "mistakes" / f"{module}.ipynb"

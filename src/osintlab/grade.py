@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 import yaml
@@ -51,6 +51,9 @@ import yaml
 from ._feedback import BEGIN_HIDDEN
 from ._screen import Finding, screen_notebook
 from .exceptions import CourseMissing, GradingError, SubmissionError
+
+if TYPE_CHECKING:
+    from .curriculum import Module
 
 __all__ = ["Course", "Outcome", "find_leaks", "init_course", "open_course", "safe_id"]
 
@@ -240,7 +243,13 @@ class Course:
         config = self._config()
         return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
-    def _module(self, module: str):
+    def module(self, module: str) -> Module:
+        """The curriculum's description of ``module`` (its module.yml), or a clear error.
+
+        Example:
+            >>> course.module("m00-getting-started").exercise  # doctest: +SKIP
+            '04-exercise.ipynb'
+        """
         from .curriculum import load_module
 
         folder = self.curriculum / "modules" / module
@@ -269,7 +278,7 @@ class Course:
             >>> course.release("m00-getting-started")  # doctest: +SKIP
             PosixPath('.../release/m00-getting-started')
         """
-        spec = self._module(module)
+        spec = self.module(module)
         source = self.root / "source" / module
         if source.exists():
             shutil.rmtree(source)
@@ -309,7 +318,7 @@ class Course:
             >>> course.collect("m00-getting-started", "usb/m00.zip")  # doctest: +SKIP
             ['Иванов А.А.ipynb → ivanov-a-a']
         """
-        spec = self._module(module)
+        spec = self.module(module)
         if source is None:
             if not self.settings.get("exchange"):
                 raise GradingError(
@@ -382,7 +391,7 @@ class Course:
             ali: graded, 10 / 10
         """
 
-        spec = self._module(module)
+        spec = self.module(module)
         release = self.root / "release" / module / spec.exercise
         if not release.is_file():
             raise GradingError(

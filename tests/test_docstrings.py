@@ -1,0 +1,35 @@
+"""The examples in the package's docstrings run and print what they show (doctest).
+
+Examples that need a course folder or a running grader are marked ``+SKIP`` in the docstring
+itself; every other example is run here.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import os
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import osintlab
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = sorted(
+    f"osintlab.{m.name}" for m in pkgutil.iter_modules(osintlab.__path__) if m.name != "__main__"
+)
+
+
+@pytest.mark.parametrize("name", ["osintlab", *MODULES])
+def test_docstring_examples_run(name: str, monkeypatch):
+    """Does every example in this module's docstrings give the output it shows?"""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("OSINTLAB_GRADING", raising=False)
+    saved = dict(os.environ)
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, verbose=False)
+    os.environ.clear()
+    os.environ.update(saved)
+    assert result.failed == 0
