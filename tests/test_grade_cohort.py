@@ -350,6 +350,28 @@ def test_cold_kernels_grade_and_fence_the_same(tmp_path, monkeypatch):
     assert "may only write inside their own folder" in _autograded_errors(course, spec, "writer")
 
 
+def test_a_trainer_at_a_terminal_sees_a_progress_bar(cohort):
+    """Run in a real terminal (a pseudo-terminal), does autograde show its progress?"""
+    import shutil
+    import subprocess
+    import sys
+
+    script = shutil.which("script")
+    if script is None:
+        pytest.skip("util-linux `script` is needed to give the command a terminal")
+    course = cohort[0]
+    command = (
+        f"{Path(sys.executable).parent / 'osintlab'} grade autograde {MODULE} "
+        f"--course {course.root} --student good-1"
+    )
+    result = subprocess.run(
+        [script, "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "autograding" in result.stdout and "100%" in result.stdout
+
+
 def test_odd_student_id_gets_advice_not_a_crash(cohort):
     """Is a folder name nbgrader cannot use reported with the id to use instead?"""
     outcome = cohort[2]["Иванов А.А."]

@@ -778,7 +778,7 @@ class _WorkerPool:
         for extra in workers[len(jobs):]:
             extra.stop(kill=True)
         del workers[len(jobs):]
-        bar = _progress(len(jobs)) if progress else None
+        bar = _ProgressBar(len(jobs)) if progress else None
         try:
             while workers:
                 for index, worker in enumerate(list(workers)):
@@ -844,7 +844,9 @@ def _poll(worker: _Worker) -> Any:
         return _NOTHING
 
 
-class _progress:
+class _ProgressBar:
+    """A rich progress bar on the trainer's terminal, one step per graded hand-in."""
+
     def __init__(self, total: int) -> None:
         from rich.progress import Progress
 
