@@ -27,7 +27,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. --LabApp.default_url=/lab/tree/notebooks $(ARGS)
+	$(BIN)/osintlab lab $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -21,7 +21,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["check", "curriculum", "datasets", "exceptions", "grade"]
+__all__ = ["check", "curriculum", "datasets", "exceptions", "grade", "lab"]
 
 
 def __getattr__(name: str) -> Any:

@@ -58,6 +58,35 @@ def main() -> None:
     skip_slow_optional_imports()
 
 
+# -- lab ------------------------------------------------------------------------------
+@main.command(
+    "lab", context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=_REPO,
+    show_default="the course repository",
+    help="The repository folder holding modules/, notebooks/ and datasets/.",
+)
+@click.pass_context
+@_teaching_errors
+def lab(context: click.Context, root: Path) -> None:
+    """Start JupyterLab for one person: the trainee's workspace and the curriculum.
+
+    First fills workspace/ with the lessons and the trainee's version of each exercise (no
+    answers, no hidden tests); a notebook already there is never overwritten. Any other
+    option goes to JupyterLab.
+
+    \b
+    Example:
+        osintlab lab --no-browser --port 8899
+    """
+    from .lab import launch
+
+    launch(root, list(context.args))
+
+
 # -- modules --------------------------------------------------------------------------
 @main.group()
 def modules() -> None:

@@ -1,0 +1,102 @@
+"""One person, one machine: a trainee's workspace beside the curriculum, and JupyterLab on it.
+
+``notebooks/`` is nbgrader's source folder: its exercises hold the model answers and the hidden
+tests. A trainee working alone must not start from those, so ``osintlab lab`` (``make lab``)
+first fills ``workspace/<module>/`` with the lessons and the trainee's version of each exercise
+(made by nbgrader, exactly as a trainer would release it), then opens JupyterLab there. An
+author opens ``notebooks/`` in the same JupyterLab.
+
+The workspace is the trainee's own work: a notebook already in it is never overwritten. When
+the curriculum has a newer version, the trainee is told which notebook and how to get it.
+
+Example:
+    >>> from osintlab import lab
+    >>> lab.prepare_workspace()  # doctest: +SKIP
+    ['workspace/m00-getting-started/04-exercise.ipynb: created']
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .curriculum import find_modules
+
+__all__ = ["WORKSPACE", "launch", "prepare_workspace"]
+
+_REPO = Path(__file__).resolve().parents[2]
+WORKSPACE = "workspace"
+
+
+def prepare_workspace(root: Path = _REPO, workspace: Path | None = None) -> list[str]:
+    """Copy lessons and trainee versions of exercises into the workspace; never overwrite.
+
+    Returns one line per notebook created or out of date.
+
+    Example:
+        >>> prepare_workspace(Path("."), Path("workspace"))  # doctest: +SKIP
+        ['workspace/m00-getting-started/01-jupyter.ipynb: created', ...]
+    """
+    root = Path(root)
+    target = Path(workspace) if workspace else root / WORKSPACE
+    lines: list[str] = []
+    releases: Path | None = None
+    with tempfile.TemporaryDirectory(prefix="osintlab-lab-") as scratch:
+        for module in find_modules(root):
+            folder = target / module.id
+            folder.mkdir(parents=True, exist_ok=True)
+            for entry in module.notebooks:
+                mine = folder / entry["file"]
+                if entry["kind"] == "exercise":
+                    if releases is None:
+                        releases = _release_all(root, Path(scratch))
+                    source = releases / module.id / entry["file"]
+                else:
+                    source = root / "notebooks" / module.id / entry["file"]
+                lines.extend(_place(source, mine, root))
+    return lines
+
+
+def _release_all(root: Path, scratch: Path) -> Path:
+    """Make every exercise's trainee version with nbgrader, in a throwaway course."""
+    from .grade import init_course
+
+    course = init_course(scratch / "course", "workspace", curriculum=root)
+    for module in find_modules(root):
+        course.release(module.id)
+    return course.root / "release"
+
+
+def _place(source: Path, mine: Path, root: Path) -> list[str]:
+    shown = mine.relative_to(root) if mine.is_relative_to(root) else mine
+    if not mine.exists():
+        shutil.copy2(source, mine)
+        return [f"{shown}: created"]
+    if source.read_bytes() != mine.read_bytes() and source.stat().st_mtime > mine.stat().st_mtime:
+        return [
+            f"{shown}: the course has a newer version; your copy is kept. To start again from "
+            f"the new one, rename yours (e.g. to {mine.stem}-old.ipynb) and run `make lab` again."
+        ]
+    return []
+
+
+def launch(root: Path = _REPO, extra: list[str] | None = None) -> None:
+    """Prepare the workspace, then replace this process with JupyterLab on the repository.
+
+    Example:
+        >>> launch(Path("."), ["--no-browser"])  # doctest: +SKIP
+    """
+    for line in prepare_workspace(root):
+        print(line)
+    first = next(iter(find_modules(root)), None)
+    start = f"/lab/tree/{WORKSPACE}/{first.id}" if first else "/lab"
+    jupyter = Path(sys.executable).with_name("jupyter")
+    argv = [
+        str(jupyter), "lab", f"--notebook-dir={root}", f"--LabApp.default_url={start}",
+        *(extra or []),
+    ]
+    sys.stdout.flush()
+    os.execv(argv[0], argv)
