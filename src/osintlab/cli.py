@@ -44,6 +44,13 @@ course_option = click.option(
     help="The cohort's course folder (made by `osintlab grade init`).",
 )
 module_argument = click.argument("module")
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=_REPO,
+    show_default="the course repository",
+    help="The repository folder holding modules/, notebooks/ and datasets/.",
+)
 
 
 @click.group()
@@ -62,13 +69,7 @@ def main() -> None:
 @main.command(
     "lab", context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
 )
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=_REPO,
-    show_default="the course repository",
-    help="The repository folder holding modules/, notebooks/ and datasets/.",
-)
+@root_option
 @click.pass_context
 @_teaching_errors
 def lab(context: click.Context, root: Path) -> None:
@@ -99,13 +100,7 @@ def modules() -> None:
 
 
 @modules.command("check")
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=_REPO,
-    show_default="the course repository",
-    help="The repository folder holding modules/, notebooks/ and datasets/.",
-)
+@root_option
 @_teaching_errors
 def modules_check(root: Path) -> None:
     """Validate every module: schema, notebooks, datasets, nbgrader cells, order.
