@@ -128,16 +128,14 @@ def cohort(tmp_path_factory):
     odd.mkdir(parents=True)
     nbformat.write(release, odd / spec.exercise)
 
-    # Workers make their kernel nurseries under TMPDIR: a private one shows what outlives the run.
-    private_tmp = course.root.parent / "tmp"
-    private_tmp.mkdir()
-    saved = os.environ.get("TMPDIR")
-    os.environ["TMPDIR"] = str(private_tmp)
+    # Every grading process (worker, nursery, kernel) carries the course folder in its
+    # environment: scanning for it shows what outlives the run.
+    marker = str(course.root)
     running = threading.Event()
 
-    def watch():  # proves the scan below can see the nurseries while they run
+    def watch():  # proves the scan below can see grading processes while they run
         while not running.is_set():
-            if _processes_mentioning(str(private_tmp), grace=0):
+            if _processes_mentioning(marker, grace=0):
                 SEEN_DURING_RUN.append(True)
                 return
             time.sleep(0.3)
@@ -147,12 +145,8 @@ def cohort(tmp_path_factory):
         outcomes = {o.student: o for o in course.autograde(MODULE, workers=2)}
     finally:
         running.set()
-        if saved is None:
-            os.environ.pop("TMPDIR")
-        else:
-            os.environ["TMPDIR"] = saved
     server.close()
-    LEFTOVERS.extend(_processes_mentioning(str(private_tmp), grace=5))
+    LEFTOVERS.extend(_processes_mentioning(marker, grace=5))
     return course, spec, outcomes, hits
 
 
@@ -161,17 +155,21 @@ SEEN_DURING_RUN: list[bool] = []
 
 
 def _processes_mentioning(text: str, grace: float) -> list[str]:
-    """Command lines of running processes that mention ``text``, after a short grace."""
+    """Command lines of other processes whose command line or environment mention ``text``."""
+    needle = text.encode()
     deadline = time.monotonic() + grace
     while True:
         found = []
-        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        for folder in Path("/proc").glob("[0-9]*"):
+            if folder.name == str(os.getpid()):
+                continue
             try:
-                line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                cmdline = (folder / "cmdline").read_bytes()
+                environ = (folder / "environ").read_bytes()
             except OSError:
                 continue
-            if text in line:
-                found.append(line)
+            if needle in cmdline or needle in environ:
+                found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
@@ -328,9 +326,9 @@ def test_graded_kernels_cannot_reach_servers_on_this_machine(cohort):
     assert outcomes["uses-network"].status == "graded"
 
 
-def test_no_kernel_or_nursery_outlives_the_run(cohort):
+def test_no_worker_nursery_or_kernel_outlives_the_run(cohort):
     """After autograde, is every grading process gone, stuck and dead kernels included?"""
-    assert cohort and SEEN_DURING_RUN, "no nursery was seen running: the check would be blind"
+    assert cohort and SEEN_DURING_RUN, "no grading process was seen running: the check is blind"
     assert LEFTOVERS == []
 
 
