@@ -50,6 +50,21 @@ _DENIED_EVENTS = {
     "sys.addaudithook": "change the grading fence",
 }
 
+# Events that change a file or folder named in their arguments (PEP 578 audit events).
+_CHANGE_EVENTS = {
+    "os.remove",
+    "os.rename",
+    "os.rmdir",
+    "os.mkdir",
+    "os.truncate",
+    "os.chmod",
+    "os.chown",
+    "os.utime",
+    "os.link",
+    "os.symlink",
+    "shutil.rmtree",
+}  # (copying into the folder is an "open" for writing there, checked like any other)
+
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 
 
@@ -101,31 +116,35 @@ def make_hook(write_roots: list[str], read_deny: list[str] | None = None):
                 f"Graded notebooks may not {_DENIED_EVENTS[event]} ({event}); "
                 "remove that code from your answer."
             )
-        if event == "open" and args and isinstance(args[0], str):
+        if event == "open" and args and isinstance(args[0], str | bytes):
+            path = os.fsdecode(args[0])
             mode = args[1] if len(args) > 1 else None
             flags = args[2] if len(args) > 2 else None
-            if _opens_for_writing(mode, flags) and not _inside(args[0], roots):
+            if _opens_for_writing(mode, flags) and not _inside(path, roots):
                 raise GradingFence(
-                    f"Graded notebooks may only write inside their own folder, not {args[0]!r}."
+                    f"Graded notebooks may only write inside their own folder, not {path!r}: "
+                    "save files under a plain name such as 'notes.txt'."
                 )
-            if not readable(args[0]):
+            if not readable(path):
                 raise GradingFence(
-                    f"Graded notebooks may not read the course's own files ({args[0]!r})."
+                    f"Graded notebooks may not read the course's own files ({path!r}); "
+                    "exercise data comes from datasets.path(...)."
                 )
         elif event in ("os.listdir", "os.scandir") and args and not readable(args[0]):
             raise GradingFence(
                 f"Graded notebooks may not list the course's own folders ({args[0]!r})."
             )
-        elif event in ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "shutil.rmtree"):
-            targets = [a for a in args if isinstance(a, str)]
+        elif event in _CHANGE_EVENTS:
+            targets = [os.fsdecode(a) for a in args if isinstance(a, str | bytes)]
             if any(not _inside(t, roots) for t in targets):
                 raise GradingFence(
-                    f"Graded notebooks may only change files inside their own folder ({event})."
+                    "Graded notebooks may only change files inside their own folder "
+                    f"({event} on {targets[0]!r})."
                 )
         elif event in ("socket.connect", "socket.sendto") and len(args) > 1:
             address = args[1]
             if isinstance(address, str | bytes):
-                raise GradingFence("Graded notebooks may not open local (UNIX) sockets.")
+                raise GradingFence("Graded notebooks have no network, not even local sockets.")
             if isinstance(address, tuple) and not _is_loopback(address[0]):
                 raise GradingFence(
                     f"Graded notebooks have no network: the connection to {address[0]} was "
