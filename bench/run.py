@@ -49,17 +49,21 @@ def bench_import(runs: int = 15) -> dict:
 
 
 def _cohort_course(folder: Path):
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import build_course, hand_in
+    """A released m00 course with COHORT hand-ins: solutions, typical mistakes, untouched."""
+    from osintlab.grade import init_course
 
-    course = build_course(folder, MODULE)
+    course = init_course(folder, "bench")
+    course.release(MODULE)
     spec = course.module(MODULE)
-    source = ROOT / "notebooks" / MODULE / spec.exercise
-    release = course.root / "release" / MODULE / spec.exercise
-    mistake = ROOT / "grading" / "mistakes" / f"{MODULE}.ipynb"
-    kinds = [source, mistake, release]
+    kinds = [
+        ROOT / "notebooks" / MODULE / spec.exercise,
+        ROOT / "grading" / "mistakes" / f"{MODULE}.ipynb",
+        course.root / "release" / MODULE / spec.exercise,
+    ]
     for number in range(COHORT):
-        hand_in(course, MODULE, f"trainee-{number:02d}", kinds[number % 3])
+        target = course.root / "submitted" / f"trainee-{number:02d}" / MODULE
+        target.mkdir(parents=True)
+        shutil.copy(kinds[number % 3], target / spec.exercise)
     return course, spec
 
 

@@ -19,8 +19,8 @@ import re
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
-END_HIDDEN = "### END HIDDEN TESTS"
+from ._cells import HIDDEN_TESTS, is_test, tag_lines
+
 PLACEHOLDER = "# (more checks ran here at grading)"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -33,15 +33,10 @@ def strip_hidden(source: str) -> str:
         'x = 1'
     """
     kept: list[str] = []
-    hiding = False
-    for line in source.splitlines():
-        marker = line.strip()
-        if marker.startswith(BEGIN_HIDDEN):
-            hiding = True
+    for line, state in tag_lines(source, HIDDEN_TESTS):
+        if state == "begin":
             kept.append(line[: len(line) - len(line.lstrip())] + PLACEHOLDER)
-        elif marker.startswith(END_HIDDEN):
-            hiding = False
-        elif not hiding:
+        elif state == "outside":
             kept.append(line)
     return "\n".join(kept)
 
@@ -64,8 +59,7 @@ class HideHiddenTests(Preprocessor):
     enabled = Bool(True, help="On whenever it is listed (nbconvert's default is off).")
 
     def preprocess_cell(self, cell, resources, index):  # type: ignore[override]
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+        if cell.cell_type == "code" and is_test(cell):
             cell.source = strip_hidden(cell.source)
             cell.outputs = [
                 short_error(o) if o.get("output_type") == "error" else o for o in cell.outputs

@@ -111,8 +111,7 @@ def _read_scores(db_url: str, course_id: str, module: str, student: str) -> dict
                         for g in notebook.grades
                     ],
                     "comments": [
-                        {"name": c.name, "auto_comment": c.auto_comment}
-                        for c in notebook.comments
+                        {"name": c.name, "auto_comment": c.auto_comment} for c in notebook.comments
                     ],
                 }
             )
@@ -145,37 +144,28 @@ def grade(job: dict[str, Any]) -> dict[str, Any]:
         >>> grade({"dir": "/course/.grading/3", ...})  # doctest: +SKIP
         {'ok': True, 'notebooks': [...], 'timestamp': None}
     """
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
+    from .grade import nbgrader_api
 
     root = Path(job["dir"])
     module, student = job["module"], job["student"]
-    config_path = Path(job["config"])
-    config = PyFileConfigLoader(config_path.name, path=str(config_path.parent)).load_config()
-    config.CourseDirectory.root = str(root)
-    config.CourseDirectory.course_id = job["course_id"]
-    config.Execute.timeout = int(job["cell_timeout"])
-    config.Exchange.root = str(root / "no-exchange")
-
     os.environ[WRITE_ENV] = str(root / "autograded" / student / module)
     os.environ[MEMORY_ENV] = str(job["memory_mb"])
     os.environ[READ_DENY_ENV] = os.pathsep.join(job.get("read_deny", []))
     os.environ[GRADING_ENV] = "1"
     os.environ["TMPDIR"] = str(root / "tmp")  # the kernel's only other writable folder
 
-    coursedir = CourseDirectory(config=config)
-    api = NbGraderAPI(coursedir=coursedir, config=config)
+    api = nbgrader_api(
+        Path(job["config"]),
+        root,
+        CourseDirectory={"course_id": job["course_id"]},
+        Execute={"timeout": int(job["cell_timeout"])},
+        Exchange={"root": str(root / "no-exchange")},
+    )
     result = api.autograde(module, student, force=True, create=True)
-    sys.stderr.write(result.get("log", "") + (result.get("error") or ""))
     if not result.get("success"):
         reason = _failure_reason(result.get("log", ""), result.get("error", ""))
         return {"ok": False, "reason": reason}
-    # nbgrader logs a failed notebook but may still report success; trust the gradebook.
-    log = result.get("log", "")
-    if "There was an error processing" in log or ("ERROR" in log and "Kernel died" in log):
-        return {"ok": False, "reason": _failure_reason(log, "")}
-    scores = _read_scores(coursedir.db_url, job["course_id"], module, student)
+    scores = _read_scores(api.coursedir.db_url, job["course_id"], module, student)
     return {"ok": True, **scores}
 
 
@@ -191,7 +181,6 @@ def main() -> None:
         os.environ[NURSERY_ENV] = nursery[1]
     kernels = Path(os.environ.get("OSINTLAB_WORKER_DIR", ".")) / "jupyter"
     os.environ["JUPYTER_PATH"] = str(write_kernelspec(kernels, nursery[1] if nursery else None))
-    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
     # Only this worker's answers go to the parent's pipe; anything else printed goes to stderr.
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)

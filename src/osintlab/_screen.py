@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import nbformat
 
+from ._cells import nbgrader_meta
+
 #: Names an answer never needs and that can change how checks report.
 _SUSPICIOUS_NAMES = {
     "get_ipython": "reaches into the kernel (can hide errors from grading)",
@@ -125,7 +127,7 @@ def screen_notebook(path: str, locked_ids: set[str]) -> list[Finding]:
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        grade_id = nbgrader_meta(cell).get("grade_id")
         if grade_id in locked_ids:
             continue  # nbgrader puts the source's own version back before running
         findings.extend(screen_source(cell.source, grade_id or cell.get("id") or f"#{index}"))

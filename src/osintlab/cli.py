@@ -16,10 +16,9 @@ from pathlib import Path
 
 import click
 
+from ._layout import REPOSITORY
 from ._startup import skip_slow_optional_imports
 from .exceptions import OsintLabError
-
-_REPO = Path(__file__).resolve().parents[2]
 
 
 def _teaching_errors(command):
@@ -47,7 +46,7 @@ module_argument = click.argument("module")
 root_option = click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
-    default=_REPO,
+    default=REPOSITORY,
     show_default="the course repository",
     help="The repository folder holding modules/, notebooks/ and datasets/.",
 )

@@ -41,6 +41,7 @@ import jsonschema
 import nbformat
 import yaml
 
+from ._cells import HIDDEN_TESTS, SOLUTION
 from ._i18n import _
 from .exceptions import CurriculumError
 
@@ -65,9 +66,6 @@ CHECKPOINTS = ".ipynb_checkpoints"
 #: The nbgrader cell-metadata schema version nbgrader 0.9 reads and writes.
 NBGRADER_SCHEMA_VERSION = 3
 GRADE_ID = re.compile(r"^[a-zA-Z0-9_\-]+$")
-# nbgrader finds its markers by substring, so do we ("# BEGIN SOLUTION" counts too).
-SOLUTION = ("BEGIN SOLUTION", "END SOLUTION")
-HIDDEN_TESTS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 TEST_HEADER = "# Check that"
 
 _MODULE_FIELDS = (

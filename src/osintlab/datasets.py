@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from ._i18n import _
+from ._layout import REPOSITORY
 from .exceptions import DatasetMissing
 
 __all__ = ["path", "root"]
@@ -28,7 +29,7 @@ def _candidates() -> list[Path]:
     found: list[Path] = []
     if os.environ.get(ENV):
         found.append(Path(os.environ[ENV]))
-    found.append(Path(__file__).resolve().parents[2] / "datasets")
+    found.append(REPOSITORY / "datasets")
     here = Path.cwd().resolve()
     found.extend(folder / "datasets" for folder in (here, *here.parents))
     return found

@@ -48,17 +48,25 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 import yaml
 
-from ._feedback import BEGIN_HIDDEN
+from ._cells import HIDDEN_TESTS, SOLUTION, nbgrader_meta, tag_lines
+from ._layout import REPOSITORY
 from ._screen import Finding, screen_notebook
 from .exceptions import CourseMissing, GradingError, SubmissionError
 
 if TYPE_CHECKING:
     from .curriculum import Module
 
-__all__ = ["Course", "Outcome", "find_leaks", "init_course", "open_course", "safe_id"]
+__all__ = [
+    "Course",
+    "Outcome",
+    "find_leaks",
+    "init_course",
+    "nbgrader_api",
+    "open_course",
+    "safe_id",
+]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_REPO = Path(__file__).resolve().parents[2]
 _STATUS_DIR = "grading-status"
 
 
@@ -131,7 +139,7 @@ def init_course(
             f"{root} is already a course folder. Use it as it is, or choose a new folder.",
             path=str(root),
         )
-    curriculum_root = Path(curriculum or _REPO).resolve()
+    curriculum_root = Path(curriculum or REPOSITORY).resolve()
     grading = curriculum_root / "grading"
     if not (grading / "nbgrader_config.py").is_file():
         raise GradingError(
@@ -175,6 +183,27 @@ def open_course(folder: str | os.PathLike[str] = ".") -> Course:
     return Course(Path(folder).resolve())
 
 
+def nbgrader_api(config_file: Path, root: Path, **sections: dict[str, Any]):
+    """nbgrader's own API on the course folder ``root``, configured from ``config_file``.
+
+    ``sections`` override settings, e.g. ``Execute={"timeout": 30}``.
+
+    Example:
+        >>> api = nbgrader_api(Path("course/nbgrader_config.py"), Path("course"))  # doctest: +SKIP
+        >>> api.generate_assignment("m00-getting-started")  # doctest: +SKIP
+    """
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
+    config.CourseDirectory.root = str(root)
+    for section, values in sections.items():
+        for key, value in values.items():
+            setattr(config[section], key, value)
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
 def find_leaks(source: nbformat.NotebookNode, release: nbformat.NotebookNode) -> list[str]:
     """Solution or hidden-test lines of ``source`` that appear in ``release``.
 
@@ -185,22 +214,16 @@ def find_leaks(source: nbformat.NotebookNode, release: nbformat.NotebookNode) ->
     secret: set[str] = set()
     public: set[str] = set()
     for cell in source.cells:
-        inside = False
-        for line in cell.source.splitlines():
+        for line, state in tag_lines(cell.source, SOLUTION, HIDDEN_TESTS):
             text = line.strip()
-            if text.startswith(("### BEGIN SOLUTION", BEGIN_HIDDEN)):
-                inside = True
-            elif text.startswith(("### END SOLUTION", "### END HIDDEN TESTS")):
-                inside = False
-            elif text and not text.startswith("#"):
-                (secret if inside else public).add(text)
+            if state in ("inside", "outside") and text and not text.startswith("#"):
+                (secret if state == "inside" else public).add(text)
     secret -= public  # a line also shown outside the regions is not a secret
     leaks: list[str] = []
     for cell in release.cells:
-        for line in cell.source.splitlines():
-            text = line.strip()
-            if text in secret or text.startswith(("### BEGIN SOLUTION", BEGIN_HIDDEN)):
-                leaks.append(f"cell '{cell.get('id')}': {text[:80]}")
+        for line, state in tag_lines(cell.source, SOLUTION, HIDDEN_TESTS):
+            if state != "outside" or line.strip() in secret:
+                leaks.append(f"cell '{cell.get('id')}': {line.strip()[:80]}")
     return leaks
 
 
@@ -220,28 +243,18 @@ class Course:
             (root / "cohort.yml").read_text(encoding="utf-8")
         )
         self.course_id: str = self.settings["course_id"]
-        self.curriculum = Path(self.settings.get("curriculum") or _REPO)
+        self.curriculum = Path(self.settings.get("curriculum") or REPOSITORY)
         self.db_url = f"sqlite:///{root / 'gradebook.db'}"
-        os.environ["PATH"] = os.pathsep.join(
-            [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
-        )  # nbgrader runs `alembic` from PATH when it creates a gradebook
+        # nbgrader runs `alembic` from PATH when it creates a gradebook; workers inherit this.
+        venv_bin = str(Path(sys.executable).parent)
+        if os.environ.get("PATH", "").split(os.pathsep)[0] != venv_bin:
+            os.environ["PATH"] = os.pathsep.join([venv_bin, os.environ.get("PATH", "")])
         # nbgrader 0.9 with SQLAlchemy 2.1 warns on every submission; it is harmless noise.
         warnings.filterwarnings("ignore", message=".*not in session.*")
 
     # -- nbgrader plumbing -------------------------------------------------------------
-    def _config(self):
-        from traitlets.config.loader import PyFileConfigLoader
-
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
-        config.CourseDirectory.root = str(self.root)
-        return config
-
     def _api(self):
-        from nbgrader.apps import NbGraderAPI
-        from nbgrader.coursedir import CourseDirectory
-
-        config = self._config()
-        return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+        return nbgrader_api(self.root / "nbgrader_config.py", self.root)
 
     def module(self, module: str) -> Module:
         """The curriculum's description of ``module`` (its module.yml), or a clear error.
@@ -423,7 +436,12 @@ class Course:
         return ordered
 
     def _grade_all(
-        self, module: str, spec: Any, wanted: list[str], pool: _WorkerPool, work: Path,
+        self,
+        module: str,
+        spec: Any,
+        wanted: list[str],
+        pool: _WorkerPool,
+        work: Path,
         progress: bool,
     ) -> dict[str, Outcome]:
         from nbgrader.api import Gradebook
@@ -528,14 +546,12 @@ class Course:
             stored.flagged = flagged
             for item in notebook["grades"]:
                 grade = gradebook.find_grade(item["name"], notebook["name"], module, student)
-                grade.auto_score = 0.0 if flagged and item["auto_score"] else item["auto_score"]
+                grade.auto_score = 0.0 if flagged else item["auto_score"]
                 grade.needs_manual_grade = item["needs_manual_grade"] or flagged
                 score += grade.auto_score or 0.0
                 max_score += item["max_score"] or 0.0
             for item in notebook["comments"]:
-                comment = gradebook.find_comment(
-                    item["name"], notebook["name"], module, student
-                )
+                comment = gradebook.find_comment(item["name"], notebook["name"], module, student)
                 comment.auto_comment = item["auto_comment"]
         gradebook.db.commit()
         graded = Path(job["dir"]) / "autograded" / student / module
@@ -569,7 +585,7 @@ class Course:
         self._checked(api.generate_feedback(module), "write the feedback")
         pages = sorted((self.root / "feedback").glob(f"*/{module}/*.html"))
         for page in pages:
-            if BEGIN_HIDDEN in page.read_text(encoding="utf-8"):
+            if HIDDEN_TESTS[0] in page.read_text(encoding="utf-8"):
                 page.unlink()
                 raise GradingError(
                     f"{page} showed hidden tests and was deleted: check that "
@@ -595,9 +611,10 @@ class Course:
             p.stem: json.loads(p.read_text(encoding="utf-8"))
             for p in (self.root / _STATUS_DIR).glob("*.json")
         }
-        with Gradebook(self.db_url, self.course_id) as gradebook, target.open(
-            "w", newline="", encoding="utf-8-sig"
-        ) as out:
+        with (
+            Gradebook(self.db_url, self.course_id) as gradebook,
+            target.open("w", newline="", encoding="utf-8-sig") as out,
+        ):
             writer = csv.writer(out)
             writer.writerow(["student", "name", "module", "score", "max_score", "status", "notes"])
             names = {s.id: s.first_name or "" for s in gradebook.students}
@@ -631,28 +648,25 @@ class Course:
 def _locked_ids(source: Path) -> set[str]:
     notebook = nbformat.read(source, as_version=4)
     return {
-        c.metadata["nbgrader"]["grade_id"]
-        for c in notebook.cells
-        if c.get("metadata", {}).get("nbgrader", {}).get("locked")
-        and not c.metadata["nbgrader"].get("solution")
+        meta["grade_id"]
+        for meta in map(nbgrader_meta, notebook.cells)
+        if meta.get("locked") and not meta.get("solution")
     }
 
 
 def _restore_locked_cells(path: Path, reference: nbformat.NotebookNode) -> list[str]:
     """Put back read-only cells a trainee deleted, from the release; say which."""
     notebook = nbformat.read(path, as_version=4)
-    present = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in notebook.cells}
     notes: list[str] = []
     position = 0
     for cell in reference.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id and grade_id in present:
-            position = 1 + next(
-                i
-                for i, c in enumerate(notebook.cells)
-                if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id
-            )
-        elif grade_id and cell.metadata["nbgrader"].get("locked"):
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if not grade_id:
+            continue
+        ids = [nbgrader_meta(c).get("grade_id") for c in notebook.cells]
+        if grade_id in ids:
+            position = ids.index(grade_id) + 1
+        elif nbgrader_meta(cell).get("locked"):
             notebook.cells.insert(position, cell)
             position += 1
             notes.append(f"read-only cell '{grade_id}' was deleted and has been put back")
@@ -692,8 +706,11 @@ def _network_prefix() -> list[str]:
 
 
 class _Worker:
-    def __init__(self, command: list[str], env: dict[str, str], log: Path) -> None:
-        self.log = log.open("ab")
+    """One grading worker process; what it prints goes to the pool's event queue."""
+
+    def __init__(self, command: list[str], env: dict[str, str], folder: Path, events) -> None:
+        self.log_path = folder / "log.txt"
+        self.log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -703,20 +720,19 @@ class _Worker:
             text=True,
             start_new_session=True,
         )
-        self.answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.job: dict[str, Any] | None = None
         self.deadline = 0.0
         self.ready = False
-        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read, args=(events,), daemon=True).start()
 
-    def _read(self) -> None:
+    def _read(self, events: queue.Queue) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             try:
-                self.answers.put(json.loads(line))
+                events.put((self, json.loads(line)))
             except json.JSONDecodeError:
                 continue
-        self.answers.put(None)  # the worker ended
+        events.put((self, None))  # the worker ended
 
     def send(self, job: dict[str, Any], timeout: float) -> None:
         assert self.process.stdin is not None
@@ -744,11 +760,11 @@ class _WorkerPool:
     """A few long-lived grading workers; a stuck or dead one is replaced, its job reported."""
 
     def __init__(self, work: Path, env: dict[str, str], timeout: float) -> None:
-        self.workers: list[_Worker | None] = []
+        self.workers: list[_Worker] = []
+        self.events: queue.Queue[tuple[_Worker, dict[str, Any] | None]] = queue.Queue()
         self.work = work
         self.timeout = timeout
         self.env = {**os.environ, **env}
-        self.env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), self.env["PATH"]])
         self.command = [*_network_prefix(), sys.executable, "-m", "osintlab._grade_worker"]
         self.started = 0
         self.failed_starts = 0
@@ -758,7 +774,7 @@ class _WorkerPool:
         folder = self.work / f"worker-{self.started}"
         folder.mkdir(parents=True, exist_ok=True)
         env = {**self.env, "OSINTLAB_WORKER_DIR": str(folder)}
-        return _Worker(self.command, env, folder / "log.txt")
+        return _Worker(self.command, env, folder, self.events)
 
     def start(self, count: int) -> None:
         """Start ``count`` workers now; they get jobs when :meth:`run` is called."""
@@ -767,81 +783,79 @@ class _WorkerPool:
     def close(self) -> None:
         """Stop every worker still running."""
         for worker in self.workers:
-            if worker is not None:
-                worker.stop(kill=True)
+            worker.stop(kill=True)
         self.workers = []
 
     def run(self, jobs: list[dict[str, Any]], progress: bool = False):
         """Yield ``(job, answer)`` as each job ends, in whatever order they end."""
         pending = list(jobs)
-        workers = self.workers
-        for extra in workers[len(jobs):]:
+        for extra in self.workers[len(jobs) :]:
             extra.stop(kill=True)
-        del workers[len(jobs):]
+        del self.workers[len(jobs) :]
         bar = _ProgressBar(len(jobs)) if progress else None
         try:
-            while workers:
-                for index, worker in enumerate(list(workers)):
-                    answer = _poll(worker)
-                    if answer is _NOTHING:
-                        if worker.job and time.monotonic() > worker.deadline:
-                            job = worker.job
-                            worker.stop(kill=True)
-                            workers[index] = self._start()
-                            yield job, {
-                                "ok": False,
-                                "reason": f"still running after {self.timeout:g} s and was "
-                                "stopped (an endless loop that ignores interruption?)",
-                            }
-                            if bar:
-                                bar.advance()
-                        continue
-                    if answer is None:  # the worker process ended
-                        job = worker.job
-                        worker.stop(kill=True)
-                        if not worker.ready:
-                            self.failed_starts += 1
-                            if self.failed_starts > 3:
-                                log = (self.work / f"worker-{self.started}" / "log.txt")
-                                raise GradingError(
-                                    "The grading workers cannot start; the last one said:\n"
-                                    + log.read_text(encoding="utf-8", errors="replace")[-2000:]
-                                )
-                        if job:
-                            yield job, {"ok": False, "reason": "the grading process died"}
-                            if bar:
-                                bar.advance()
-                        workers[index] = self._start() if pending else None
-                    elif answer.get("ready"):
-                        worker.ready = True
-                    else:
-                        job, worker.job = worker.job, None
-                        if pending:  # keep the worker busy while this answer is merged
-                            worker.send(pending.pop(0), self.timeout)
-                        yield job, answer
-                        if bar:
-                            bar.advance()
-                    if workers[index] is not None and workers[index].job is None:
-                        if workers[index].ready and pending:
-                            workers[index].send(pending.pop(0), self.timeout)
-                        elif workers[index].ready and not pending:
-                            workers[index].stop()
-                            workers[index] = None
-                workers[:] = [w for w in workers if w is not None]
-                time.sleep(0.02)
+            while self.workers:
+                for job, answer in self._step(pending):
+                    yield job, answer
+                    if bar:
+                        bar.advance()
         finally:
             if bar:
                 bar.close()
 
+    def _step(self, pending: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict]]:
+        """Act on the next worker event, or on passed deadlines; return the jobs that ended."""
+        try:
+            worker, answer = self.events.get(timeout=0.5)
+        except queue.Empty:
+            ended = []
+            for worker in [w for w in self.workers if w.job and time.monotonic() > w.deadline]:
+                ended.append(
+                    (
+                        worker.job,
+                        {
+                            "ok": False,
+                            "reason": f"still running after {self.timeout:g} s and was stopped "
+                            "(an endless loop that ignores interruption?)",
+                        },
+                    )
+                )
+                self._replace(worker, pending)
+            return ended
+        if worker not in self.workers:
+            return []  # the last words of a worker already stopped
+        if answer is None:  # the process ended by itself
+            if not worker.ready:
+                self._count_failed_start(worker)
+            job = worker.job
+            self._replace(worker, pending)
+            return [(job, {"ok": False, "reason": "the grading process died"})] if job else []
+        ended = []
+        if answer.get("ready"):
+            worker.ready = True
+        else:
+            ended.append((worker.job, answer))
+            worker.job = None
+        if pending:  # the next job goes out before this answer is merged
+            worker.send(pending.pop(0), self.timeout)
+        else:
+            worker.stop()
+            self.workers.remove(worker)
+        return ended
 
-_NOTHING: Any = object()
+    def _replace(self, worker: _Worker, pending: list[dict[str, Any]]) -> None:
+        worker.stop(kill=True)
+        index = self.workers.index(worker)
+        if pending:
+            self.workers[index] = self._start()
+        else:
+            del self.workers[index]
 
-
-def _poll(worker: _Worker) -> Any:
-    try:
-        return worker.answers.get_nowait()
-    except queue.Empty:
-        return _NOTHING
+    def _count_failed_start(self, worker: _Worker) -> None:
+        self.failed_starts += 1
+        if self.failed_starts > 3:
+            said = worker.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise GradingError(f"The grading workers cannot start; the last one said:\n{said}")
 
 
 class _ProgressBar:

@@ -23,15 +23,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ._layout import REPOSITORY
 from .curriculum import find_modules
 
 __all__ = ["WORKSPACE", "launch", "prepare_workspace"]
 
-_REPO = Path(__file__).resolve().parents[2]
 WORKSPACE = "workspace"
 
 
-def prepare_workspace(root: Path = _REPO, workspace: Path | None = None) -> list[str]:
+def prepare_workspace(root: Path = REPOSITORY, workspace: Path | None = None) -> list[str]:
     """Copy lessons and trainee versions of exercises into the workspace; never overwrite.
 
     Returns one line per notebook created or out of date.
@@ -83,7 +83,7 @@ def _place(source: Path, mine: Path, root: Path) -> list[str]:
     return []
 
 
-def launch(root: Path = _REPO, extra: list[str] | None = None) -> None:
+def launch(root: Path = REPOSITORY, extra: list[str] | None = None) -> None:
     """Prepare the workspace, then replace this process with JupyterLab on the repository.
 
     Example:
