@@ -7,6 +7,7 @@ version of each exercise: never the model answers or hidden tests of notebooks/.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -79,15 +80,26 @@ def test_make_lab_serves_the_curriculum_with_nbgrader(tmp_path):
         log.close()
 
 
-def test_workspace_never_overwrites_a_trainees_work(tmp_path):
-    """Does preparing the workspace again keep what the trainee wrote, and say when the course changed?"""
+def test_workspace_keeps_a_trainees_work_and_says_when_the_course_changed(tmp_path):
+    """Is a trainee's edited copy kept, and are they told only when the course really changed?"""
     from osintlab.lab import prepare_workspace
 
-    first = prepare_workspace(ROOT, tmp_path / "workspace")
-    exercise = tmp_path / "workspace" / "m00-getting-started" / "04-exercise.ipynb"
-    assert f"{exercise}: created" in first
+    course = tmp_path / "course"
+    for folder in ("modules", "notebooks", "datasets", "grading"):
+        shutil.copytree(ROOT / folder, course / folder)
+    workspace = tmp_path / "workspace"
+    exercise = workspace / "m00-getting-started" / "04-exercise.ipynb"
+    created = prepare_workspace(course, workspace)
+    assert f"{exercise}: created" in created
+    assert "BEGIN SOLUTION" not in exercise.read_text()
     exercise.write_text(exercise.read_text().replace("raise NotImplementedError()", "x = 1"))
-    os.utime(exercise, (0, 0))  # the course's copy is now the newer one
-    again = prepare_workspace(ROOT, tmp_path / "workspace")
+
+    assert prepare_workspace(course, workspace) == []  # the trainee's edits are not news
+    source = course / "notebooks" / "m00-getting-started" / "04-exercise.ipynb"
+    source.write_text(source.read_text().replace("head of unit", "head of department"))
+    again = prepare_workspace(course, workspace)
     assert "x = 1" in exercise.read_text()
-    assert any("the course has a newer version; your copy is kept" in line for line in again)
+    assert again == [
+        f"{exercise}: the course has a newer version; your copy is kept. To start again from "
+        "the new one, rename yours (e.g. to 04-exercise-old.ipynb) and run `make lab` again."
+    ]

@@ -17,6 +17,8 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sys
@@ -29,12 +31,14 @@ from .curriculum import find_modules
 __all__ = ["WORKSPACE", "launch", "prepare_workspace"]
 
 WORKSPACE = "workspace"
+_VERSIONS = ".course-versions.json"  # which course version each workspace copy was made from
 
 
 def prepare_workspace(root: Path = REPOSITORY, workspace: Path | None = None) -> list[str]:
     """Copy lessons and trainee versions of exercises into the workspace; never overwrite.
 
-    Returns one line per notebook created or out of date.
+    Returns one line per notebook created, and per notebook whose course version changed
+    since it was copied (the workspace remembers the version each copy was made from).
 
     Example:
         >>> prepare_workspace(Path("."), Path("workspace"))  # doctest: +SKIP
@@ -42,21 +46,36 @@ def prepare_workspace(root: Path = REPOSITORY, workspace: Path | None = None) ->
     """
     root = Path(root)
     target = Path(workspace) if workspace else root / WORKSPACE
+    versions_file = target / _VERSIONS
+    versions = json.loads(versions_file.read_text("utf-8")) if versions_file.exists() else {}
     lines: list[str] = []
-    releases: Path | None = None
     with tempfile.TemporaryDirectory(prefix="osintlab-lab-") as scratch:
+        releases: Path | None = None
         for module in find_modules(root):
-            folder = target / module.id
-            folder.mkdir(parents=True, exist_ok=True)
             for entry in module.notebooks:
-                mine = folder / entry["file"]
-                if entry["kind"] == "exercise":
-                    if releases is None:
-                        releases = _release_all(root, Path(scratch))
+                origin = root / "notebooks" / module.id / entry["file"]
+                mine = target / module.id / entry["file"]
+                key = f"{module.id}/{entry['file']}"
+                version = hashlib.sha256(origin.read_bytes()).hexdigest()
+                shown = mine.relative_to(root) if mine.is_relative_to(root) else mine
+                if mine.exists():
+                    if versions.get(key, version) != version:
+                        lines.append(
+                            f"{shown}: the course has a newer version; your copy is kept. To "
+                            f"start again from the new one, rename yours (e.g. to "
+                            f"{mine.stem}-old.ipynb) and run `make lab` again."
+                        )
+                    continue
+                source = origin
+                if entry["kind"] == "exercise":  # the trainee's version, made by nbgrader
+                    releases = releases or _release_all(root, Path(scratch))
                     source = releases / module.id / entry["file"]
-                else:
-                    source = root / "notebooks" / module.id / entry["file"]
-                lines.extend(_place(source, mine, root))
+                mine.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, mine)
+                versions[key] = version
+                lines.append(f"{shown}: created")
+    target.mkdir(parents=True, exist_ok=True)
+    versions_file.write_text(json.dumps(versions, indent=1, sort_keys=True), "utf-8")
     return lines
 
 
@@ -68,19 +87,6 @@ def _release_all(root: Path, scratch: Path) -> Path:
     for module in find_modules(root):
         course.release(module.id)
     return course.root / "release"
-
-
-def _place(source: Path, mine: Path, root: Path) -> list[str]:
-    shown = mine.relative_to(root) if mine.is_relative_to(root) else mine
-    if not mine.exists():
-        shutil.copy2(source, mine)
-        return [f"{shown}: created"]
-    if source.read_bytes() != mine.read_bytes() and source.stat().st_mtime > mine.stat().st_mtime:
-        return [
-            f"{shown}: the course has a newer version; your copy is kept. To start again from "
-            f"the new one, rename yours (e.g. to {mine.stem}-old.ipynb) and run `make lab` again."
-        ]
-    return []
 
 
 def launch(root: Path = REPOSITORY, extra: list[str] | None = None) -> None:
