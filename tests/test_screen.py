@@ -12,6 +12,8 @@ from osintlab._screen import screen_source
         ("from osintlab import check\ncheck.equal = lambda *a, **k: None", "changes the grading helper `check`"),
         ("import osintlab.check\nosintlab.check.rows = print", "changes the grading helper `osintlab`"),
         ("check = None", "replaces the grading helper `check`"),
+        ("from osintlab import check as c\nc.equal = print", "changes the grading helper `c`"),
+        ("import osintlab.check as grading\ndel grading.rows", "changes the grading helper `grading`"),
         ("get_ipython().set_custom_exc((Exception,), lambda *a: None)", "reaches into the kernel"),
         ("import builtins", "imports `builtins`"),
         ("import sys\nsys.modules['osintlab.check'] = object()", "imports `sys`"),
@@ -59,3 +61,20 @@ def test_feedback_error_keeps_only_the_message():
               "traceback": ["\x1b[0;31m----> 3 check.equal(x, 12, name='x')\x1b[0m", "CheckFailed: ..."]}
     short = short_error(output)
     assert short["traceback"] == ["CheckFailed: `x` is 7, which is not the right answer yet."]
+
+
+def test_an_alias_made_in_one_cell_is_followed_into_another(tmp_path):
+    """Does renaming the helper in one cell and changing it in the next still get flagged?"""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from osintlab._screen import screen_notebook
+
+    notebook = new_notebook(cells=[
+        new_code_cell("from osintlab import check as helper"),
+        new_code_cell("helper.equal = lambda *a, **k: None"),
+    ])
+    path = tmp_path / "hand-in.ipynb"
+    nbformat.write(notebook, path)
+    findings = screen_notebook(str(path), locked_ids=set())
+    assert [f.reason for f in findings] == ["changes the grading helper `helper`"]

@@ -52,13 +52,13 @@ def _child(request: dict, fds: list[int]) -> None:
     for target, fd in ((0, stdin), (1, stdout), (2, stderr)):
         os.dup2(fd, target)
         os.close(fd)
-    # Stay in the worker's process group: when a stuck worker is killed, its kernels go too.
+    # No setsid(): the kernel stays in the worker's process group, so when a stuck worker is
+    # killed, its kernel goes with it.
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
     tempfile.tempdir = None  # the job's own temp folder, not the nursery's
-    sys.argv = [sys.argv[0], *request["argv"]]
     _watch_lifeline(lifeline)
     try:
         _graded_kernel.main(request["argv"])

@@ -73,25 +73,44 @@ def _targets(node: ast.AST) -> list[ast.AST]:
     return []
 
 
-def screen_source(source: str, cell: str) -> list[Finding]:
+def _parse(source: str) -> ast.AST | None:
+    """The cell as Python, magics and shell lines blanked; None if it does not parse."""
+    lines = ["" if t.lstrip().startswith(("%", "!")) else t for t in source.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None  # a syntax error fails on its own when the cell runs
+
+
+def _aliases(tree: ast.AST | None) -> set[str]:
+    """Other names the cell gives to osintlab or its parts (``from osintlab import check as c``)."""
+    names: set[str] = set()
+    for node in ast.walk(tree) if tree else ():
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            module = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+            for alias in node.names:
+                if (module or alias.name).split(".")[0] == "osintlab" and alias.asname:
+                    names.add(alias.asname)
+    return names
+
+
+def screen_source(source: str, cell: str, aliases: frozenset[str] = frozenset()) -> list[Finding]:
     """Findings for one cell's source; IPython magics and shell lines count as findings.
+
+    ``aliases`` are other names the notebook gave the grading helpers in other cells.
 
     Example:
         >>> screen_source("total = 3 + 4", "answer-total")
         []
     """
     findings: list[Finding] = []
-    lines = source.splitlines()
-    for number, text in enumerate(lines, start=1):
+    for number, text in enumerate(source.splitlines(), start=1):
         if text.lstrip().startswith(("%", "!")):
             findings.append(Finding(cell, number, "uses an IPython magic or shell command"))
-    cleaned = "\n".join(
-        "" if t.lstrip().startswith(("%", "!")) else t for t in lines
-    )
-    try:
-        tree = ast.parse(cleaned)
-    except SyntaxError:
-        return findings  # a syntax error fails on its own when the cell runs
+    tree = _parse(source)
+    if tree is None:
+        return findings
+    grading_names = _GRADING_NAMES | aliases | _aliases(tree)
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
         if isinstance(node, ast.Name) and node.id in _SUSPICIOUS_NAMES:
@@ -108,9 +127,9 @@ def screen_source(source: str, cell: str) -> list[Finding]:
         for target in _targets(node):
             root = _root_name(target)
             changes_object = isinstance(target, ast.Attribute | ast.Subscript)
-            if root in _GRADING_NAMES and (changes_object or isinstance(node, ast.Delete)):
+            if root in grading_names and (changes_object or isinstance(node, ast.Delete)):
                 findings.append(Finding(cell, line, f"changes the grading helper `{root}`"))
-            elif isinstance(target, ast.Name) and target.id in _GRADING_NAMES:
+            elif isinstance(target, ast.Name) and target.id in grading_names:
                 findings.append(Finding(cell, line, f"replaces the grading helper `{target.id}`"))
     return sorted(set(findings), key=lambda f: (f.cell, f.line, f.reason))
 
@@ -123,12 +142,14 @@ def screen_notebook(path: str, locked_ids: set[str]) -> list[Finding]:
         []
     """
     notebook = nbformat.read(path, as_version=4)
+    written = [
+        (index, cell)
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code" and nbgrader_meta(cell).get("grade_id") not in locked_ids
+    ]  # locked cells are skipped: nbgrader puts the source's own version back before running
+    aliases = frozenset().union(*(_aliases(_parse(cell.source)) for _, cell in written))
     findings: list[Finding] = []
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "code":
-            continue
-        grade_id = nbgrader_meta(cell).get("grade_id")
-        if grade_id in locked_ids:
-            continue  # nbgrader puts the source's own version back before running
-        findings.extend(screen_source(cell.source, grade_id or cell.get("id") or f"#{index}"))
+    for index, cell in written:
+        name = nbgrader_meta(cell).get("grade_id") or cell.get("id") or f"#{index}"
+        findings.extend(screen_source(cell.source, name, aliases))
     return findings
