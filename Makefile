@@ -49,7 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 lock: $(STAMP)
-	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url \
+	$(BIN)/pip-compile --quiet --extra test --extra hub --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --no-emit-trusted-host --output-file requirements.lock pyproject.toml
 
 clean:
