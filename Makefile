@@ -9,6 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 PYTEST_ARGS ?=
+BENCH ?=
 
 .PHONY: lab test lint check browser bench lock clean help
 
@@ -46,7 +47,7 @@ test: lint check browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	BENCH=$(BENCH) $(BIN)/python bench/run.py
 
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra test --extra hub --strip-extras --no-emit-index-url \

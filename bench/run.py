@@ -7,6 +7,9 @@ Writes bench/results.json. Figures (DESIGN.md, "Performance budgets"):
   with the kernel nursery switched off (cold kernels) to show what it is worth;
 - per_notebook: our cost to grade one notebook (median worker time per hand-in) against a
   bare kernel start plus running the same cells with nbclient (median).
+- the topic benchmarks beside this file (world, sandbox, evidence, hub): each `bench/<topic>.py`
+  has a `run()` returning its figures, every one with its baseline from the same run.
+  `make bench BENCH=sandbox,evidence` runs only those topics (`BENCH=core` for the three above).
 Nothing here is asserted: the figures are for reading and comparing across runs.
 """
 
@@ -20,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from importlib import util
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +31,7 @@ WORK = ROOT / "bench" / "work"
 MODULE = "m00-getting-started"
 COHORT = int(os.environ.get("BENCH_COHORT", "30"))
 BIN = Path(sys.executable).parent
+TOPICS = ("world", "sandbox", "evidence", "hub")
 
 
 def _median_seconds(command: list[str], runs: int) -> float:
@@ -139,15 +144,27 @@ def _bare_runs(path: Path, runs: int) -> float:
     return statistics.median(times)
 
 
+def _topic(name: str) -> dict:
+    """Run bench/<name>.py's run(): its figures, each with a baseline from the same run."""
+    spec = util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.run()
+
+
 def main() -> None:
-    results = {
-        "machine": {"python": platform.python_version(), "cores": os.cpu_count(),
-                    "platform": platform.platform()},
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "import": bench_import(),
-    }
-    results["cohort_autograde"], results["per_notebook_grading"] = bench_cohort()
+    chosen = [t for t in os.environ.get("BENCH", "").split(",") if t] or ["core", *TOPICS]
     out = ROOT / "bench" / "results.json"
+    results = json.loads(out.read_text()) if out.exists() else {}
+    results["machine"] = {"python": platform.python_version(), "cores": os.cpu_count(),
+                          "platform": platform.platform()}
+    results["when"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    if "core" in chosen:
+        results["import"] = bench_import()
+        results["cohort_autograde"], results["per_notebook_grading"] = bench_cohort()
+    for name in TOPICS:
+        if name in chosen and (ROOT / "bench" / f"{name}.py").exists():
+            results[name] = _topic(name)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, indent=2))
     shutil.rmtree(WORK, ignore_errors=True)
