@@ -1,0 +1,230 @@
+"""The ground truth of the world, for trainers and graders (written to grading/world/).
+
+Who is who, which links are true (each with the evidence that proves it: dataset, file,
+and a CSS selector, JSON field, CSV row/column, EXIF tag or plain text), and which leads
+are false (the data that makes them look true, and the data that refutes them). It never
+goes into ``datasets/``, which trainees receive.
+
+Evidence items:
+``{dataset, file, value}`` plus one of ``selector`` (CSS, HTML), ``field`` (JSON, dotted,
+``name[key=value]`` picks list items, ``name[*]`` all), ``row`` + ``column`` (CSV),
+``tag`` (EXIF, exifread's name), or nothing (the value is in the file's text);
+``absent: true`` means the value must *not* be in the file; ``encoding`` names a legacy
+encoding.
+
+Example:
+    >>> from osintlab.world.truth import ground_truth
+    >>> [link["id"] for link in ground_truth()["links"]][:3]
+    ['L01', 'L02', 'L03']
+"""
+
+from __future__ import annotations
+
+from . import SEED
+from .crypto import wallets
+from .domains import HISTORY_DATE, IP
+from .people import CAST, person
+
+GROUP = "telegram"
+
+
+def _e(dataset: str, file: str, value: str, **how) -> dict:
+    return {"dataset": dataset, "file": file, "value": value, **how}
+
+
+def ground_truth(seed: int = SEED) -> dict:
+    """The machine-readable ground truth (persons, true links, false leads).
+
+    Example:
+        >>> ground_truth()["false_leads"][0]["id"]
+        'F01'
+    """
+    w = wallets(seed)
+    p1, p2, p3, p4, p5, b1 = (person(i) for i in ("P1", "P2", "P3", "P4", "P5", "B1"))
+    accounts = {
+        "P1": {"bazaar": "dala_trade", "forum": "dmukh91", "social": "daniyar.m91",
+               "telegram": "channel admin of @dala_market_kz (bot @dala_pay_bot)",
+               "domain": "dala-market.example"},
+        "P2": {"telegram": "Aibek 🇰🇬 (user6021447751)", "social": "aibek.zh"},
+        "P3": {"koinbridge": "KB-0048213"},
+        "P4": {"forum": "f_nazar"},
+        "P5": {"bazaar": "almaty_gadget"},
+        "N1": {"social": "d.mukhametov"},
+        "B1": {"bazaar": "dala_gulnara", "social": "gulnara.kilim",
+               "domain": "kilim-carpets.example"},
+        "B2": {"domain": "dalamarket.example (admin contact of Dala Gulder LLP)"},
+    }
+    persons = [{"id": m.id, "role": m.role, "name": m.cyrillic, "name_national": m.native,
+                "spellings": m.spellings(), "born": m.born, "city": m.city, "phone": m.phone,
+                "email": m.email, "accounts": accounts.get(m.id, {})} for m in CAST]
+    seller = "web", "bazaar.example/seller/{}.html"
+    links = [
+        {"id": "L01", "claim": "The channel @dala_market_kz takes payment at the shop's BTC "
+         "and TRON addresses (pinned message), the same as the onion shop's payment page.",
+         "evidence": [
+             _e("telegram", "channel/result.json", w.btc_shop,
+                field="messages[id=3].text_entities[*].text"),
+             _e("telegram", "channel/result.json", "3", field="messages[id=4].message_id"),
+             _e("web", "shop7x3k.onion.example/pay.html", w.btc_shop, selector="td.wallet"),
+             _e("web", "shop7x3k.onion.example/pay.html", w.tron_shop, selector="td.wallet")]},
+        {"id": "L02", "claim": "Bazaar seller dala_trade is the channel's shop: the profile "
+         "names the channel; its phone is P1's.",
+         "evidence": [
+             _e(*seller[:1], seller[1].format("dala_trade"), "@dala_market_kz",
+                selector="span.tg"),
+             _e(*seller[:1], seller[1].format("dala_trade"), p1.phone,
+                selector='[itemprop="telephone"]')]},
+        {"id": "L03", "claim": "The phone +77075550117 belongs to Mukhametov Daniyar "
+         "Serikovich, born 1991-04-17, Almaty (operator's subscriber record).",
+         "evidence": [
+             _e("providers", "steppe-mobile/1-subscriber.csv", p1.cyrillic,
+                row={"msisdn": p1.phone}, column="name_cyrillic"),
+             _e("providers", "steppe-mobile/1-subscriber.csv", p1.born,
+                row={"msisdn": p1.phone}, column="born")]},
+        {"id": "L04", "claim": "P1 registered dala-market.example in his own name before the "
+         "privacy proxy was switched on (WHOIS history).",
+         "evidence": [
+             _e("domains", f"whois/history/dala-market.example-{HISTORY_DATE}.txt",
+                f"Registrant Email: {p1.email}"),
+             _e("domains", "whois/dala-market.example.txt",
+                "Registrant Organization: PrivacyGuard Registrar Services")]},
+        {"id": "L05", "claim": "The onion shop runs on the server of dala-market.example: the "
+         "status page leaks 203.0.113.45, which passive DNS shows for the mirror.",
+         "evidence": [
+             _e("web", "shop7x3k.onion.example/server-status.html",
+                f"Server address: {IP['network_now']}", selector="pre"),
+             _e("domains", "passive-dns.jsonl", IP["network_now"],
+                row={"rrname": "dala-market.example", "rrtype": "A"}, column="rdata"),
+             _e("domains", "dns/dala-market.example.txt", IP["network_now"])]},
+        {"id": "L06", "claim": "Forum user f_nazar (Farrukh Nazarov, Dushanbe) deployed the "
+         "onion shop and moved it to the new server on P1's order.",
+         "evidence": [
+             _e("web", "shop7x3k.onion.example/server-status.html", "deploy: f_nazar"),
+             _e("web", "forum.example/members/f_nazar.html", p4.email, selector="td.email"),
+             _e("providers", "social-example/3-content.json", "f_nazar",
+                field="private_messages[*].with")]},
+        {"id": "L07", "claim": "The courier 'Aibek 🇰🇬' in the group is Aibek Zhumabaev: he "
+         "posts his number, which Ala-Too Telecom gives as his.",
+         "evidence": [
+             _e("telegram", "group/result.json", "+996 700 555 021",
+                field="messages[id=5].text_entities[*].text"),
+             _e("providers", "alatoo-telecom/1-subscriber.csv", p2.cyrillic,
+                row={"msisdn": p2.phone}, column="name_cyrillic")]},
+        {"id": "L08", "claim": "Aibek's photo of 2024-11-03 was taken in Bishkek with a "
+         "Redmi Note 12 (EXIF), and is the same file as in the photos dataset.",
+         "evidence": [
+             _e("telegram", "group/photos/photo_2@03-11-2024_14-22-10.jpg", "Redmi Note 12",
+                tag="Image Model"),
+             _e("photos", "IMG_20241103_142210.jpg", "[42, 52, ", tag="GPS GPSLatitude"),
+             _e("photos", "IMG_20241103_142210.jpg", "[74, 36, ", tag="GPS GPSLongitude")]},
+        {"id": "L09", "claim": "BTC paid to the shop goes down a peel chain to a KoinBridge "
+         "deposit address held by Dilshod Karimov.",
+         "evidence": [
+             _e("crypto", "btc_transactions.csv", w.btc_peel[0],
+                row={"direction": "out", "n": "0"}, column="address"),
+             _e("crypto", "btc_transactions.csv", w.btc_deposit,
+                row={"direction": "out", "n": "1"}, column="address"),
+             _e("crypto", "labels.csv", "KoinBridge: hot wallet",
+                row={"address": w.btc_exchange_hot}, column="label"),
+             _e("providers", "koinbridge/1-subscriber.json", w.btc_deposit,
+                field="deposit_addresses.BTC"),
+             _e("providers", "koinbridge/1-subscriber.json", p3.email, field="kyc.email")]},
+        {"id": "L10", "claim": "USDT of the shop and of the fraud seller pass the SwirlPool "
+         "mixer and come together at Karimov's KoinBridge deposit address.",
+         "evidence": [
+             _e("crypto", "tron_usdt_transfers.csv", w.tron_mixer,
+                row={"from_address": w.tron_shop}, column="to_address"),
+             _e("crypto", "tron_usdt_transfers.csv", w.tron_mixer,
+                row={"from_address": w.tron_fraud}, column="to_address"),
+             _e("crypto", "labels.csv", "SwirlPool (mixing service)",
+                row={"address": w.tron_mixer}, column="label"),
+             _e("providers", "koinbridge/1-subscriber.json", w.tron_deposit,
+                field="deposit_addresses.USDT_TRC20")]},
+        {"id": "L11", "claim": "Bazaar seller almaty_gadget (the phone fraud in the news) is "
+         "Anastasia Vlasova, who reports to P1.",
+         "evidence": [
+             _e(*seller[:1], seller[1].format("almaty_gadget"), p5.phone,
+                selector='[itemprop="telephone"]'),
+             _e("web", "news.example/2024/11/moshenniki-telefony.html", "almaty_gadget",
+                selector="article", encoding="windows-1251"),
+             _e("providers", "steppe-mobile/1-subscriber.csv", p5.cyrillic,
+                row={"msisdn": p5.phone}, column="name_cyrillic"),
+             _e("providers", "steppe-mobile/3-content.csv", p1.phone,
+                row={"msisdn": p5.phone}, column="other_party")]},
+        {"id": "L12", "claim": "The social profile daniyar.m91 is P1 (same e-mail and phone "
+         "at the platform; Almaty photo).",
+         "evidence": [
+             _e("providers", "social-example/1-subscriber.json", p1.email, field="email"),
+             _e("web", "social.example/u/daniyar.m91.html", "17.04.1991",
+                selector='[itemprop="birthDate"]'),
+             _e("photos", "IMG_0233.jpg", "[43, 14, ", tag="GPS GPSLatitude")]},
+    ]
+    false_leads = [
+        {"id": "F01", "claim": "The Astana teacher Daniyar Mukhametov (social.example/u/"
+         "d.mukhametov, news.example) runs the shop.",
+         "why_tempting": "Same name as the registrant in the WHOIS history.",
+         "bait": [_e("web", "news.example/2024/10/olympiad.html", "Daniyar Mukhametov",
+                     selector="span.person")],
+         "refuted_by": [
+             _e("web", "social.example/u/d.mukhametov.html", "02.09.1985",
+                selector='[itemprop="birthDate"]'),
+             _e("web", "social.example/u/d.mukhametov.html", "Astana",
+                selector='[itemprop="homeLocation"]'),
+             _e("providers", "steppe-mobile/1-subscriber.csv", p1.born,
+                row={"msisdn": p1.phone}, column="born"),
+             _e("photos", "DSC_0101.jpg", "[51, 7, ", tag="GPS GPSLatitude")]},
+        {"id": "F02", "claim": "Seller dala_gulnara belongs to the network ('dala' in the name, "
+         "same category page, Almaty).",
+         "why_tempting": "The username looks like the shop's brand.",
+         "bait": [_e(*seller[:1], seller[1].format("dala_gulnara"), "Almaty",
+                     selector='[itemprop="address"]')],
+         "refuted_by": [
+             _e(*seller[:1], seller[1].format("dala_gulnara"), "2019-04"),
+             _e(*seller[:1], seller[1].format("dala_gulnara"), "только наличными"),
+             _e(*seller[:1], seller[1].format("dala_gulnara"), b1.phone,
+                selector='[itemprop="telephone"]'),
+             _e("providers", "steppe-mobile/2-traffic.csv", b1.phone, absent=True)]},
+        {"id": "F03", "claim": "dalamarket.example (no hyphen) is the network's domain.",
+         "why_tempting": "Look-alike of dala-market.example.",
+         "bait": [_e("domains", "whois/dalamarket.example.txt", "dalamarket.example")],
+         "refuted_by": [
+             _e("domains", "whois/dalamarket.example.txt", "Dala Gulder LLP"),
+             _e("domains", "whois/dalamarket.example.txt", "Domain created: 2021-03-02"),
+             _e("domains", "passive-dns.jsonl", IP["flowers"],
+                row={"rrname": "dalamarket.example"}, column="rdata"),
+             _e("domains", "passive-dns.jsonl", "dalamarket.example",
+                row={"rdata": IP["network_now"]}, column="rrname", absent=True)]},
+        {"id": "F04", "claim": "kilim-carpets.example shared the network's server.",
+         "why_tempting": "Passive DNS shows it on 198.51.100.23, the mirror's old address.",
+         "bait": [_e("domains", "passive-dns.jsonl", IP["network_before"],
+                     row={"rrname": "kilim-carpets.example"}, column="rdata")],
+         "refuted_by": [
+             _e("domains", "passive-dns.jsonl", "2024-02-18T22:41:00Z",
+                row={"rrname": "dala-market.example", "rdata": IP["network_before"]},
+                column="time_last"),
+             _e("domains", "passive-dns.jsonl", "2024-03-05T09:12:00Z",
+                row={"rrname": "kilim-carpets.example"}, column="time_first")]},
+        {"id": "F05", "claim": "Aibek was in Tashkent on 2024-11-09 (GPS of "
+         "IMG_20241109_181204.jpg).",
+         "why_tempting": "The photo's GPS points to Tashkent.",
+         "bait": [_e("photos", "IMG_20241109_181204.jpg", "[41, 18, ", tag="GPS GPSLatitude")],
+         "refuted_by": [
+             _e("photos", "IMG_20241109_181204.jpg", "PhotoEditor Pro 3.2",
+                tag="Image Software"),
+             _e("photos", "IMG_20241109_181204.jpg", "2024:11:12 22:40:51",
+                tag="Image DateTime"),
+             _e("providers", "alatoo-telecom/2-traffic.csv", "Bishkek",
+                row={"start_utc": "2024-11-09T13:*"}, column="cell_city"),
+             _e("telegram", "group/result.json", "Ош базар сегодня",
+                field="messages[id=10].text")]},
+        {"id": "F06", "claim": f"{w.tron_fake} is the shop's wallet (forum, group message 8).",
+         "why_tempting": "Posted twice, by 'Dala Market Support' and by a forum user.",
+         "bait": [_e("web", "forum.example/threads/101.html", w.tron_fake,
+                     selector="code.wallet")],
+         "refuted_by": [
+             _e("telegram", "group/result.json", "8", field="messages[id=9].reply_to_message_id"),
+             _e("telegram", "channel/result.json", "Наши адреса только в закрепе",
+                field="messages[id=8].text"),
+             _e("crypto", "tron_usdt_transfers.csv", w.tron_fake, absent=True)]},
+    ]
+    return {"seed": seed, "persons": persons, "links": links, "false_leads": false_leads}
