@@ -8,9 +8,22 @@ that already catches those keeps working::
     ├── CheckFailed (AssertionError)        an exercise answer is not right yet
     ├── CurriculumError (ValueError)        a module.yml or notebook breaks the contract
     ├── DatasetMissing (FileNotFoundError)  a dataset folder or file is not there
+    ├── ExtractError (ValueError)           extract was given something it cannot read
     ├── GradingError                        a cohort command cannot go on
     │   └── SubmissionError (ValueError)    one hand-in cannot be graded (the others go on)
-    └── CourseMissing (FileNotFoundError)   no course folder where one was expected
+    ├── CourseMissing (FileNotFoundError)   no course folder where one was expected
+    ├── ClassroomError                      the classroom server cannot be set up
+    │   └── RosterError (ValueError)        the roster CSV has problems (each line named)
+    ├── TranslationError (ValueError)       a translation catalogue cannot be read or used
+    ├── SandboxRefused (ValueError)         a request to a host outside the fictional internet
+    ├── NameScriptError (ValueError)        a name empty or in the wrong script; unknown language
+    └── EvidenceError                       a case folder cannot do what was asked
+        ├── CaptureFailed                   a URL, response or file could not be captured
+        ├── OutsideCase (ValueError)        a path points outside the case folder
+        ├── DuplicateCapture (ValueError)   the same bytes are already an item of the case
+        ├── CaseNotWritable (PermissionError)  the case folder is read-only
+        ├── DiskFull (OSError)              the disk filled up while writing (nothing logged lost)
+        └── TamperDetected                  verify found altered, removed, reordered or added parts
 
 Example:
     >>> from osintlab.exceptions import CheckFailed
@@ -60,6 +73,10 @@ class DatasetMissing(OsintLabError, FileNotFoundError):
     """A dataset the lesson needs is not in ``datasets/``."""
 
 
+class ExtractError(OsintLabError, ValueError):
+    """``osintlab.extract`` was given something it cannot read (``value``), or a bad option."""
+
+
 class GradingError(OsintLabError):
     """A cohort command cannot go on (no course folder, unknown module, nbgrader refused)."""
 
@@ -70,3 +87,57 @@ class SubmissionError(GradingError, ValueError):
 
 class CourseMissing(GradingError, FileNotFoundError):
     """There is no course folder where a trainer command expected one."""
+
+
+class ClassroomError(OsintLabError):
+    """The classroom server cannot be set up (settings, accounts, folders)."""
+
+
+class RosterError(ClassroomError, ValueError):
+    """The roster CSV has problems; ``problems`` lists each one with its line."""
+
+    def __init__(self, message: str, problems: list[str] | None = None, **context: Any) -> None:
+        super().__init__(message, problems=list(problems or []), **context)
+
+
+class EvidenceError(OsintLabError):
+    """A case folder cannot do what was asked (``osintlab.evidence``)."""
+
+
+class CaptureFailed(EvidenceError):
+    """A URL, response or file could not be captured; nothing was added to the case."""
+
+
+class OutsideCase(EvidenceError, ValueError):
+    """A path points outside the case folder (or outside an archive being checked)."""
+
+
+class DuplicateCapture(EvidenceError, ValueError):
+    """The same bytes are already an item of this case; ``item`` names it."""
+
+
+class CaseNotWritable(EvidenceError, PermissionError):
+    """The case folder (or the disk it is on) is read-only."""
+
+
+class DiskFull(EvidenceError, OSError):
+    """The disk filled up while writing; the half-written item was removed, the log is intact."""
+
+
+class TamperDetected(EvidenceError):
+    """Verification found problems; ``findings`` lists each one (item or log entry named)."""
+
+    def __init__(self, message: str, findings: list[str] | None = None, **context: Any) -> None:
+        super().__init__(message, findings=list(findings or []), **context)
+
+
+class TranslationError(OsintLabError, ValueError):
+    """A translation catalogue cannot be read or written, or a language is unknown."""
+
+
+class SandboxRefused(OsintLabError, ValueError):
+    """The sandbox session refused a host outside the fictional internet (``url``, ``hosts``)."""
+
+
+class NameScriptError(OsintLabError, ValueError):
+    """A name is empty or in the wrong script, or the language code is unknown (``names``)."""

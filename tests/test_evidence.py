@@ -1,0 +1,236 @@
+"""Capturing evidence: real HTTP on 127.0.0.1, real WARC and WACZ files, real Chromium."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import itertools
+import json
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from evidence_site import Site
+from PIL import Image
+
+from osintlab import _capture
+from osintlab.evidence import Case, open_case
+from osintlab.exceptions import CaptureFailed, DuplicateCapture, EvidenceError, OutsideCase
+
+BIN = Path(sys.executable).parent
+HAS_CHROMIUM = Path("/usr/bin/chromium").exists()
+
+
+@pytest.fixture(scope="module")
+def site():
+    server = Site().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def captured(site, tmp_path_factory):
+    """One case with the offer page captured through a redirect (screenshot on)."""
+    case = open_case(tmp_path_factory.mktemp("ev") / "CASE-2024-017",
+                     investigator="Inspector A. Karimova", persona="buyer_almaty_88")
+    record = case.capture(site.url("/old-offer"), note="the offer")
+    return case, record
+
+
+def test_capture_keeps_the_bytes_and_records_what_the_protocol_asks(captured, site):
+    """Is the original byte-identical and read-only, with every Berkeley Protocol field?"""
+    case, record = captured
+    body = site.pages["/offer/17"][1]
+    original = case.root / "items" / "E0001" / record["file"]["original"]
+    assert original.read_bytes() == body
+    assert not original.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    assert record["source_url"] == site.url("/old-offer")
+    assert record["final_url"] == site.url("/offer/17")
+    assert record["redirects"] == [{"url": site.url("/old-offer"), "status": 301,
+                                    "location": "/offer/17"}]
+    assert record["http"]["status"] == 200
+    assert ["Server", "BazarExample/1.0"] in record["http"]["headers"]
+    assert record["hashes"]["sha256"] == "sha256:" + hashlib.sha256(body).hexdigest()
+    assert record["hashes"]["md5"] == "md5:" + hashlib.md5(body).hexdigest()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", record["collected_at"])
+    assert record["clock"]["synchronised"] in (True, False, None)
+    assert record["collector"] == "Inspector A. Karimova"
+    assert record["persona"] == "buyer_almaty_88"
+    assert record["machine"]["ip"] == "127.0.0.1"
+    assert record["tool"]["name"] == "osintlab" and record["tool"]["warcio"]
+    assert record["html_source"] == record["file"]["original"]
+    assert record["changes"], "what the collection changed must be stated"
+    # the working copy is separate: changing it leaves the evidence intact
+    working = case.root / "items" / "E0001" / record["file"]["working"]
+    working.write_text("edited by the analyst")
+    assert original.read_bytes() == body
+    assert case.verify()["status"] == "intact"
+
+
+def test_embedded_image_is_its_own_linked_item(captured, site):
+    """Does the page's photo become its own item, linked to the page?"""
+    case, _ = captured
+    items = case.items.set_index("item")
+    assert items.loc["E0002", "parent"] == "E0001"
+    photo = case.record("E0002")
+    assert photo["embedded_in"] == "E0001"
+    original = case.root / "items" / "E0002" / photo["file"]["original"]
+    assert original.read_bytes() == site.pages["/static/photo.png"][1]
+
+
+@pytest.mark.skipif(not HAS_CHROMIUM, reason="/usr/bin/chromium is not installed")
+def test_screenshot_is_full_page_and_stamped(captured):
+    """Does the screenshot show the whole long page, under a band with URL and time?"""
+    case, record = captured
+    assert record["screenshot"]["file"] == "screenshot.png", record["screenshot"]
+    image = Image.open(case.root / "items" / "E0001" / "screenshot.png").convert("RGB")
+    assert image.height > 1800  # the page is longer than any window: captured beyond it
+    assert image.getpixel((2, 2)) == (32, 32, 48)  # the stamp band
+    assert image.getpixel((2, image.height - 5)) != (32, 32, 48)
+
+
+def test_missing_chromium_is_recorded_not_silent(site, tmp_path, monkeypatch):
+    """Without Chromium, does the capture still succeed and say why there is no picture?"""
+    monkeypatch.setattr("osintlab._screenshot.chromium_binary", lambda: None)
+    case = open_case(tmp_path / "C1", investigator="A. Karimova")
+    record = case.capture(site.url("/offer/17"), embedded=False)
+    assert record["screenshot"] == {"file": None,
+                                    "note": "no screenshot: Chromium not installed"}
+    assert not (case.root / "items" / "E0001" / "screenshot.png").exists()
+
+
+def test_warc_passes_warcio_check_and_holds_the_exchange(captured, site):
+    """Is the WARC valid for warcio and does its response hold the exact bytes?"""
+    from warcio.archiveiterator import ArchiveIterator
+
+    case, _ = captured
+    warc = case.root / "items" / "E0001" / "capture.warc.gz"
+    check = subprocess.run([str(BIN / "warcio"), "check", "-v", str(warc)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.count("digest pass") == 3
+    with open(warc, "rb") as handle:
+        records = {r.rec_type: (r, r.content_stream().read()) for r in ArchiveIterator(handle)}
+    assert set(records) == {"request", "response", "metadata"}
+    response, payload = records["response"]
+    assert payload == site.pages["/offer/17"][1]
+    assert response.rec_headers.get_header("WARC-Target-URI") == site.url("/offer/17")
+    assert json.loads(records["metadata"][1])["item"] == "E0001"
+
+
+def test_case_packages_as_a_valid_wacz(captured, site):
+    """Does the wacz package's own validator accept the case, with the page listed?"""
+    import zipfile
+
+    case, _ = captured
+    package = case.package_wacz()
+    check = subprocess.run([str(BIN / "wacz"), "validate", "-f", str(package)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0 and "is valid" in check.stdout, check.stdout + check.stderr
+    with zipfile.ZipFile(package) as archive:
+        pages = [json.loads(line) for line in archive.read("pages/pages.jsonl").splitlines()]
+        package_json = json.loads(archive.read("datapackage.json"))
+    assert site.url("/offer/17") in [page.get("url") for page in pages]
+    assert all(res["hash"].startswith("sha256:") for res in package_json["resources"])
+
+
+def test_not_found_page_is_captured_with_its_status(site, tmp_path):
+    """Is a 404 kept as evidence (a removed page matters), with the status recorded?"""
+    case = open_case(tmp_path / "C2", investigator="A. Karimova", screenshots=False)
+    record = case.capture(site.url("/offer/99"), note="offer removed?")
+    assert record["http"]["status"] == 404
+
+
+def test_unreachable_url_is_a_clear_error_and_adds_nothing(tmp_path):
+    """Does an address nobody answers on fail with a message that says what to do?"""
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nobody listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    case = open_case(tmp_path / "C3", investigator="A. Karimova")
+    before = case.entries()
+    with pytest.raises(CaptureFailed) as error:
+        case.capture(f"http://127.0.0.1:{port}/offer/17")
+    assert "Could not capture http://127.0.0.1:" in str(error.value)
+    assert "refused" in str(error.value) and "Nothing was added" in str(error.value)
+    assert case.entries() == before and not list((case.root / "items").iterdir())
+    with pytest.raises(CaptureFailed, match="not a web address"):
+        case.capture("shop.example/offer/17")
+
+
+def test_duplicate_capture_names_the_item_and_how_to_repeat(captured, site):
+    """Is the same page twice refused, naming the item, unless asked for deliberately?"""
+    case, _ = captured
+    with pytest.raises(DuplicateCapture) as error:
+        case.capture(site.url("/offer/17"), screenshot=False)
+    assert error.value.item == "E0001"
+    assert "already item E0001" in str(error.value) and "again=True" in str(error.value)
+    again = case.capture(site.url("/offer/17"), screenshot=False, again=True, embedded=False)
+    assert again["item"] != "E0001"
+    assert again["hashes"] == case.record("E0001")["hashes"]
+
+
+def test_paths_outside_the_case_are_refused(captured, tmp_path):
+    """Can a path lead out of the case folder, or evidence be captured from inside it?"""
+    case, _ = captured
+    with pytest.raises(OutsideCase, match="outside the case folder"):
+        case.path("..", "..", "etc", "passwd")
+    with pytest.raises(OutsideCase):
+        case.record("../../E0001")
+    with pytest.raises(OutsideCase, match="already inside the case folder"):
+        case.capture(case.root / "case.json")
+
+
+def test_file_capture_and_response_capture(site, tmp_path):
+    """Can a file on disk and a Response a trainee already has be captured too?"""
+    export = tmp_path / "chat-export.json"
+    export.write_text('{"messages": []}', encoding="utf-8")
+    case = open_case(tmp_path / "C4", investigator="A. Karimova", screenshots=False)
+    record = case.capture(export, note="Telegram export from the witness")
+    assert record["kind"] == "file" and record["source_path"] == str(export.resolve())
+    response = requests.get(site.url("/files/price-list.txt"), timeout=10)
+    record = case.capture(response, note="price list")
+    assert record["http"]["status"] == 200 and record["final_url"].endswith("price-list.txt")
+    assert (case.root / "items" / record["item"] / "capture.warc.gz").exists()
+    assert list(case.items["item"]) == ["E0001", "E0002"]
+
+
+class FixedCase(Case):
+    """A case with a fixed clock and numbered record ids, as warcio's FixedTestRecordMixin."""
+
+    def now(self):
+        return dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.UTC)
+
+    def warc_writer(self):
+        writer = _capture.EvidenceWARCWriter()
+        counter = itertools.count(1)
+        writer.make_record_id = lambda: f"<urn:uuid:00000000-0000-0000-0000-{next(counter):012d}>"
+        return writer
+
+
+def test_warc_output_is_repeatable_with_a_fixed_clock_and_ids(site, tmp_path, monkeypatch):
+    """With the clock and ids fixed, are two captures of one response identical WARCs?"""
+    monkeypatch.setattr(_capture, "machine_ip", lambda url: "192.0.2.10")
+    response = requests.get(site.url("/files/price-list.txt"), timeout=10)
+    warcs = []
+    for run in ("first", "second"):
+        folder = tmp_path / run / "CASE-2024-017"
+        open_case(folder, investigator="A. Karimova")
+        FixedCase(folder, screenshots=False).capture(response)
+        warcs.append((folder / "items" / "E0001" / "capture.warc.gz").read_bytes())
+    assert warcs[0] == warcs[1]
+    assert b"WARC-Date: 2024-05-01T08:00:00Z" in gzip.decompress(warcs[0])
+
+
+def test_a_new_case_needs_an_investigator(tmp_path):
+    """Does opening a new case without a name say what to write?"""
+    with pytest.raises(EvidenceError, match="investigator='Your Name'"):
+        open_case(tmp_path / "CASE-9")
+    with pytest.raises(EvidenceError, match="cannot be a case id"):
+        open_case(tmp_path / "case 9?", investigator="A. Karimova")

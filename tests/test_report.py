@@ -1,0 +1,148 @@
+"""The case report: DOCX (python-docx) and HTML (BeautifulSoup) match the log; the HTML
+renders offline in real headless Chromium, which requests nothing from outside."""
+
+from __future__ import annotations
+
+import base64
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+from evidence_site import Site
+
+from osintlab import _screenshot
+from osintlab.evidence import open_case
+from osintlab.exceptions import EvidenceError
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+HAS_CHROMIUM = Path("/usr/bin/chromium").exists()
+FINDINGS = [
+    {"text": "Seller kara_bekov offers forged passports for USDT.", "items": ["E0001", "E0002"],
+     "place": (43.2380, 76.9450, "Pickup point named in the offer")},
+    "The price list matches the offer.",
+]
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory):
+    site = Site().start()
+    try:
+        case = open_case(tmp_path_factory.mktemp("rep") / "CASE-2024-017",
+                         investigator="Inspector A. Karimova")
+        case.capture(site.url("/old-offer"), note="the offer")
+        case.capture(site.url("/files/price-list.txt"), note="price list", screenshot=False)
+    finally:
+        site.stop()
+    case.transfer(to="Expert B. Sadykov, forensic centre", purpose="examination",
+                  questions=["Was the photo E0002 edited?", "Who made the page?"])
+    case.transfer(to="Prosecutor D. Omarova", purpose="indictment")
+    paths = case.report(summary="A fictional seller offers forged documents.",
+                        findings=FINDINGS)
+    return case, paths
+
+
+def annex_from_log(case) -> list[list[str]]:
+    return [[e["item"], e["time"], e["source"], e["sha256"]] for e in case.captures()]
+
+
+def test_docx_annex_and_custody_match_the_log(reported):
+    """Does the Word report's evidence annex list exactly the logged items and hashes?"""
+    case, paths = reported
+    document = Document(str(paths["docx"]))
+    tables = {tuple(c.text for c in t.rows[0].cells): t for t in document.tables}
+    annex = tables[("Item", "Collected (UTC)", "Source", "SHA-256")]
+    rows = [[cell.text for cell in row.cells] for row in annex.rows[1:]]
+    assert rows == annex_from_log(case)
+    custody = tables[("Time (UTC)", "From", "To", "Purpose", "Questions")]
+    rows = [[cell.text for cell in row.cells] for row in custody.rows[1:]]
+    assert [row[2] for row in rows] == ["Inspector A. Karimova",
+                                        "Expert B. Sadykov, forensic centre",
+                                        "Prosecutor D. Omarova"]
+    assert rows[1][4] == "Was the photo E0002 edited?\nWho made the page?"
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for section in ("Summary", "Findings", "Timeline", "Evidence annex", "Chain of custody",
+                    "Collection forms", "Collection form: E0001"):
+        assert section in headings
+    forms = [t for t in document.tables if t.rows[0].cells[0].text == "Field"]
+    assert len(forms) == len(case.captures())
+    fields = {row.cells[0].text: row.cells[1].text for row in forms[0].rows[1:]}
+    assert fields["SHA-256 at collection"] == case.record("E0001")["hashes"]["sha256"]
+    assert fields["Final URL (after redirects)"].endswith("/offer/17")
+    assert len(document.inline_shapes) >= 1  # the page's screenshot
+
+
+def test_html_annex_matches_the_log_and_is_self_contained(reported):
+    """Is the HTML annex the log's, with nothing loaded from another file or server?"""
+    case, paths = reported
+    soup = BeautifulSoup(paths["html"].read_text(encoding="utf-8"), "lxml")
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in soup.select("table.annex tr")[1:]]
+    assert rows == annex_from_log(case)
+    assert not soup.find("link") and not soup.select("script[src]")
+    assert all(img["src"].startswith("data:") for img in soup.find_all("img"))
+    assert soup.find(id="E0001") and soup.find("a", href="#E0002")
+    assert "Seller kara_bekov offers forged passports for USDT." in soup.get_text()
+    places = [json.loads(line.split("=", 1)[1].strip().rstrip(";"))
+              for script in soup.find_all("script") for line in script.string.splitlines()
+              if line.startswith("var places")]
+    assert places == [[{"lat": 43.238, "lon": 76.945,
+                        "label": "Pickup point named in the offer"}]]
+
+
+def test_report_language_must_be_a_code(reported):
+    """Does a wrong language argument say what to write?"""
+    case, _ = reported
+    with pytest.raises(EvidenceError, match="not a language code: use e.g. 'en' or 'ru'"):
+        case.report(language="Russian")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_CHROMIUM, reason="/usr/bin/chromium is not installed")
+def test_html_renders_offline_in_chromium_with_no_outside_request(reported):
+    """In a browser without network, do the page and the map render, asking for nothing?"""
+    _case, paths = reported
+    requested: list[str] = []
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
+        process, browser = _screenshot._start(
+            "/usr/bin/chromium", profile,
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        )
+        try:
+            page = _screenshot._DevTools(_screenshot._page_socket(browser))
+            page.call("Network.enable")
+            page.call("Page.enable")
+            page.socket.send(json.dumps({"id": 999, "method": "Page.navigate",
+                                         "params": {"url": paths["html"].as_uri()}}))
+            deadline = time.monotonic() + 20
+            loaded = False
+            while time.monotonic() < deadline:
+                page.socket.settimeout(1)
+                try:
+                    message = json.loads(page.socket.recv())
+                except Exception:  # a quiet second after the load: done
+                    if loaded:
+                        break
+                    continue
+                if message.get("method") == "Network.requestWillBeSent":
+                    requested.append(message["params"]["request"]["url"])
+                loaded = loaded or message.get("method") == "Page.loadEventFired"
+            markers = page.call("Runtime.evaluate", expression=(
+                "document.querySelectorAll('#map .leaflet-interactive').length"))
+            tooltip = page.call("Runtime.evaluate", expression=(
+                "document.querySelector('.leaflet-tooltip').textContent"))
+            shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+            page.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "evidence-report.png").write_bytes(base64.b64decode(shot["data"]))
+    assert loaded
+    assert requested and all(url.startswith(("file:", "data:")) for url in requested), requested
+    assert markers["result"]["value"] == 1
+    assert tooltip["result"]["value"] == "Pickup point named in the offer"
