@@ -1,0 +1,780 @@
+"""The sandbox's HTTP server: the fictional websites of ``datasets/web`` on 127.0.0.1.
+
+A tornado server on a free loopback port. It answers in two ways:
+
+* **host mode** (what ``sandbox.session()`` uses): the ``Host`` header names a fictional site
+  (``Host: bazaar.example``) and the path is that site's path, exactly as on the internet;
+* **browse mode** (what a browser tab in JupyterLab uses, through jupyter-server-proxy): the
+  ``Host`` is the loopback server itself, ``/`` is a start page listing the sites, and
+  ``/<host>/<path>`` shows that site's page with its links rewritten so that they stay in the
+  lab; links to real hosts are made inert and nothing loads from the real internet.
+
+Only files found under a site's folder when the server starts are ever served: a request path is
+normalised and looked up in that index, never joined onto a folder, so ``..``, encoded forms,
+backslashes, NUL bytes and symlinks pointing outside cannot reach another file. Files are read
+once and kept in memory.
+
+``datasets/web/sites.yml`` describes each host's behaviour (redirects, a rate limit, a login
+wall, a legacy charset, a slow page...). Each server has its own state object (rate-limit
+counters, logged-in sessions): two trainees' servers never share anything.
+
+A host that is not a folder of files (the classroom time-stamping authority, for instance) is
+added with ``server.mount(host, app)``, where ``app(request) -> Reply`` is any callable taking a
+:class:`Request` and returning a :class:`Reply`.
+
+Example:
+    >>> from osintlab._sandbox_server import normalise_path
+    >>> normalise_path("/listings/../../etc/passwd") is None
+    True
+    >>> normalise_path("/listings/item-1.html")
+    'listings/item-1.html'
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import html
+import json
+import math
+import os
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+import yaml
+
+from ._i18n import _
+
+MAX_URL = 8 * 1024  # longer request targets get 414
+MAX_HEADERS = 16 * 1024  # more header bytes get 431 (tornado itself drops beyond 64 KB)
+MAX_BODY = 1024 * 1024
+_TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
+_TYPES = {
+    ".html": "text/html", ".htm": "text/html", ".css": "text/css", ".js": "application/javascript",
+    ".json": "application/json", ".txt": "text/plain", ".xml": "application/xml",
+    ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".gif": "image/gif", ".webp": "image/webp", ".ico": "image/x-icon", ".csv": "text/csv",
+    ".pdf": "application/pdf",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
+_LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$")
+
+
+# -- paths ------------------------------------------------------------------------------
+def normalise_path(raw: str) -> str | None:
+    """The site-relative file key for a raw request path, or None if the path is hostile.
+
+    Decodes percent-escapes once; refuses anything still encoded after that (double
+    encoding), backslashes, NUL and other control bytes, and ``.``/``..`` segments.
+
+    Example:
+        >>> normalise_path("/a%20b/") , normalise_path("/%252e%252e/x"), normalise_path("/a\\\\b")
+        ('a b/', None, None)
+    """
+    if not raw.startswith("/") or raw.startswith("//") or "\\" in raw:
+        return None
+    decoded = unquote(raw, errors="strict") if "%" in raw else raw
+    if "\\" in decoded or re.search(r"%[0-9A-Fa-f]{2}", decoded):
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in decoded):
+        return None
+    segments = decoded[1:].split("/")
+    if any(s in (".", "..") for s in segments):
+        return None
+    return "/".join(segments)
+
+
+# -- sites -------------------------------------------------------------------------------
+@dataclass
+class Request:
+    """One request as a mounted app sees it: method, host, path (raw), query, headers, body."""
+
+    method: str
+    host: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+    client: str = "127.0.0.1"
+
+
+@dataclass
+class Reply:
+    """What the server sends back: status, headers, body bytes."""
+
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+@dataclass
+class Site:
+    """One fictional host: its file index, behaviour from sites.yml, and cached bytes."""
+
+    host: str
+    folder: Path | None
+    config: dict[str, Any]
+    files: dict[str, Path] = field(default_factory=dict)
+    cache: dict[str, bytes] = field(default_factory=dict)
+    app: Callable[[Request], Reply] | None = None
+
+    @property
+    def title(self) -> str:
+        return str(self.config.get("title") or self.config.get("name") or self.host)
+
+    def index(self) -> None:
+        """Record every regular file that really lies inside the site's folder."""
+        if self.folder is None:
+            return
+        base = self.folder.resolve()
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            for name in filenames:
+                path = Path(dirpath) / name
+                real = path.resolve()
+                if not real.is_relative_to(base) or not real.is_file():
+                    continue  # a symlink pointing outside the site, or a broken one
+                self.files[path.relative_to(base).as_posix()] = real
+            dirnames[:] = [d for d in dirnames if not (Path(dirpath) / d).is_symlink()]
+
+    def read(self, key: str) -> bytes:
+        data = self.cache.get(key)
+        if data is None:
+            data = self.cache[key] = self.files[key].read_bytes()
+        return data
+
+    def find(self, key: str, query: str) -> str | None:
+        """The file key answering ``/key?query``: explicit pages, wget-style names, index.html."""
+        pages = self.config.get("pages") or {}
+        if query:
+            wanted = "/" + key + "?" + query
+            target = pages.get(wanted)
+            if target and str(target).lstrip("/") in self.files:
+                return str(target).lstrip("/")
+            for name in (f"{key}?{query}", f"{key}?{query}.html"):
+                if name in self.files:
+                    return name
+        target = pages.get("/" + key)
+        if target and str(target).lstrip("/") in self.files:
+            return str(target).lstrip("/")
+        stem = key.rstrip("/")
+        candidates = [key] if key and not key.endswith("/") else []
+        if query and re.fullmatch(r"page=\d{1,6}", query):  # /listings?page=2 -> page-2.html
+            candidates.insert(0, f"{stem}/{query.replace('=', '-')}.html")
+        candidates += [f"{stem}/index.html" if stem else "index.html", f"{stem}.html"]
+        if stem:
+            candidates.append(f"{stem}/page-1.html")  # a paginated folder starts at page 1
+        for name in candidates:
+            if name in self.files:
+                return name
+        return None
+
+
+def _as_list(value: Any) -> list:
+    if value is None or value is False:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, dict):
+        return [value]
+    return [value]
+
+
+def _paths(value: Any) -> list[str]:
+    """Paths named by a sites.yml entry: a string, a list, or mappings with a ``path``."""
+    found = []
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            item = item.get("path") or item.get("paths")
+            found.extend(_paths(item))
+        elif isinstance(item, str):
+            found.append(item)
+    return found
+
+
+def load_sites(web: Path) -> dict[str, Site]:
+    """Every host folder under ``web`` with its behaviour from ``web/sites.yml`` (if any).
+
+    Example:
+        >>> from osintlab import datasets
+        >>> sorted(load_sites(Path("tests/fixtures/sandbox-web")))[:2]
+        ['forum.example', 'shop.example']
+    """
+    web = Path(web)
+    described: dict[str, Any] = {}
+    manifest = web / "sites.yml"
+    if manifest.is_file():
+        loaded = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+        loaded = loaded.get("hosts", loaded.get("sites", loaded))
+        if isinstance(loaded, list):  # a list of mappings, each with its "host"
+            loaded = {str(item.get("host")): item for item in loaded if isinstance(item, dict)}
+        described = {str(k).lower(): v or {} for k, v in loaded.items() if isinstance(v, dict)}
+    sites: dict[str, Site] = {}
+    roots = {str(v.get("root") or k): k for k, v in described.items()}
+    for folder in sorted(p for p in web.iterdir() if p.is_dir()) if web.is_dir() else []:
+        if "." not in folder.name or folder.name.startswith("."):
+            continue
+        host = roots.get(folder.name, folder.name).lower()
+        site = Site(host, folder, described.get(host, {}))
+        site.index()
+        sites[host] = site
+    return sites
+
+
+# -- state (one per server: never shared between trainees) -----------------------------
+@dataclass
+class State:
+    """Rate-limit counters and logged-in sessions of one server instance."""
+
+    hits: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    sessions: dict[str, dict[str, str]] = field(default_factory=dict)  # host -> token -> user
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def over_limit(self, host: str, client: str, limit: int, window: float) -> float:
+        """Record one hit; seconds to wait if this hit is over ``limit`` per ``window``."""
+        now = time.monotonic()
+        with self.lock:
+            recent = [t for t in self.hits.get((host, client), []) if now - t < window]
+            if len(recent) >= limit:
+                self.hits[(host, client)] = recent
+                return window - (now - recent[0])
+            recent.append(now)
+            self.hits[(host, client)] = recent
+            return 0.0
+
+
+# -- the server -----------------------------------------------------------------------------
+class SandboxServer:
+    """The fictional internet on one loopback port, with its own state.
+
+    ``slow_delay`` and ``rate_window`` override sites.yml (tests use short ones).
+
+    Example:
+        >>> server = SandboxServer(Path("tests/fixtures/sandbox-web")).start()  # doctest: +SKIP
+        >>> server.port > 0  # doctest: +SKIP
+        True
+    """
+
+    def __init__(
+        self,
+        web: Path,
+        *,
+        port: int = 0,
+        slow_delay: float | None = None,
+        rate_window: float | None = None,
+        rate_retry_after: int | None = None,
+        rate_limits: bool = True,
+    ) -> None:
+        self.web = Path(web)
+        self.requested_port = port
+        self.port = 0
+        self.sites = load_sites(self.web)
+        self.slow_delay = slow_delay
+        self.rate_window = rate_window
+        self.rate_retry_after = rate_retry_after
+        self.rate_limits = rate_limits
+        self.state = State()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopped: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    # public ------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        """The loopback address the server listens on (browse mode's start page)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def hosts(self) -> list[str]:
+        """The fictional host names this server answers for, sorted."""
+        return sorted(self.sites)
+
+    def mount(self, host: str, app: Callable[[Request], Reply], title: str = "") -> None:
+        """Serve ``host`` from ``app(request) -> Reply`` instead of from files.
+
+        Example:
+            >>> server = SandboxServer(Path("tests/fixtures/sandbox-web"))
+            >>> server.mount("tsa.example", lambda request: Reply(body=b"ok"), "Time-stamps")
+            >>> "tsa.example" in server.hosts()
+            True
+        """
+        self.sites[host.lower()] = Site(host.lower(), None, {"title": title or host}, app=app)
+
+    def start(self) -> SandboxServer:
+        """Listen on 127.0.0.1 in a daemon thread; returns once the port answers."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name=f"osintlab-sandbox-{id(self):x}", daemon=True
+            )
+            self._thread.start()
+            self._ready.wait(30)
+            if self._error is not None:
+                raise self._error
+        return self
+
+    def stop(self) -> None:
+        """Stop listening and end the thread."""
+        if self._loop is not None and self._stopped is not None:
+            self._loop.call_soon_threadsafe(self._stopped.set)
+        if self._thread is not None:
+            self._thread.join(10)
+        self._thread = None
+        self._ready.clear()
+
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    # internals ---------------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as error:  # surfaced to start()
+            self._error = error
+            self._ready.set()
+
+    async def _main(self) -> None:
+        import tornado.httpserver
+        import tornado.netutil
+        import tornado.web
+
+        app = tornado.web.Application(
+            [(r".*", _handler_class(), {"server": self})],
+            compress_response=False,
+            log_function=lambda handler: None,
+        )
+        http = tornado.httpserver.HTTPServer(
+            app, xheaders=False, max_header_size=64 * 1024, max_body_size=MAX_BODY,
+            idle_connection_timeout=60,
+        )
+        sockets = tornado.netutil.bind_sockets(self.requested_port, "127.0.0.1")
+        http.add_sockets(sockets)
+        self.port = sockets[0].getsockname()[1]
+        self._loop = asyncio.get_running_loop()
+        self._stopped = asyncio.Event()
+        self._ready.set()
+        try:
+            await self._stopped.wait()
+        finally:
+            http.stop()
+            await http.close_all_connections()
+
+    async def answer(self, request: Request, prefix: str | None) -> Reply:
+        """The reply to one request, in host mode or (``prefix`` not None) browse mode."""
+        if len(request.path) + len(request.query) + 1 > MAX_URL:
+            return _page(414, _("Address too long"), _(
+                "The address (URL) is longer than this server accepts. Shorten the query string."
+            ))
+        size = sum(len(k) + len(v) + 4 for k, v in request.headers.items())
+        if size > MAX_HEADERS:
+            return _page(431, _("Request headers too large"), _(
+                "The request's headers are larger than this server accepts."
+            ))
+        host = request.host.lower().rstrip(".")
+        host = host.rsplit(":", 1)[0] if not host.startswith("[") else host
+        if prefix is None:
+            site = self.sites.get(host)
+            if site is None:
+                return self._unknown_host(request.host)
+            return await self._site_reply(site, request)
+        return await self._browse(request, prefix)
+
+    def _unknown_host(self, host: str) -> Reply:
+        items = "".join(
+            f"<li>http://{html.escape(h)}/ — {html.escape(s.title)}</li>"
+            for h, s in sorted(self.sites.items())
+        )
+        return _page(404, _("Unknown site"), _(
+            "There is no site called '{host}' in the fictional internet. The sites are:"
+        ).format(host=html.escape(host)), f"<ul>{items}</ul>")
+
+    async def _site_reply(self, site: Site, request: Request) -> Reply:
+        if site.app is not None:
+            result = site.app(request)
+            return await result if asyncio.iscoroutine(result) else result
+        if request.method not in ("GET", "HEAD", "POST"):
+            return _page(405, _("Method not allowed"), _("This site answers GET and POST only."))
+        key = normalise_path(request.path)
+        if key is None:
+            return _page(400, _("Bad request"), _(
+                "The path '{path}' is not allowed: it tries to leave the site's folder or "
+                "contains characters that are never part of a web address."
+            ).format(path=html.escape(request.path[:200])))
+        path = "/" + key
+        config = site.config
+        limited = config.get("rate_limit")
+        if isinstance(limited, dict) and self.rate_limits:
+            wait = self._rate_wait(site.host, request.client, limited, path)
+            if wait:
+                reply = _page(429, _("Too many requests"), _(
+                    "You are sending requests too fast. Wait {seconds} seconds (see the "
+                    "Retry-After header) and slow down: a polite collector pauses between "
+                    "requests."
+                ).format(seconds=wait))
+                reply.headers["Retry-After"] = str(wait)
+                return reply
+        redirect = _redirect_for(config, path, request.query)
+        if redirect:
+            status, target = redirect
+            return Reply(status, {"Location": target, "Content-Type": "text/html; charset=utf-8"},
+                         f'<a href="{html.escape(target)}">{html.escape(target)}</a>'.encode())
+        login = config.get("login") or config.get("login_wall")
+        if isinstance(login, dict):
+            walled = self._login(site, login, request, path)
+            if walled is not None:
+                return walled
+        if request.method == "POST":
+            return _page(405, _("Method not allowed"), _("This page cannot receive a form."))
+        slow = _slow_delay(config, path)
+        if slow is not None:
+            await asyncio.sleep(self.slow_delay if self.slow_delay is not None else slow)
+        found = site.find(key, request.query)
+        if found is None:
+            return _page(404, _("Page not found"), _(
+                "There is no page '{path}' on {host}."
+            ).format(path=html.escape(request.path[:200]), host=html.escape(site.host)))
+        return self._file_reply(site, found, request)
+
+    def _file_reply(self, site: Site, key: str, request: Request) -> Reply:
+        data = site.read(key)
+        kind = _TYPES.get(Path(key.split("?")[0]).suffix.lower(), "application/octet-stream")
+        if key.endswith("?" + request.query) or "?" in key:
+            kind = "text/html"
+        if kind.startswith(_TEXT_TYPES) or kind.endswith("xml"):
+            kind = f"{kind}; charset={_charset(site, key, data)}"
+        headers = {"Content-Type": kind, "Cache-Control": "no-cache"}
+        if _wants_gzip(site.config, "/" + key, request, kind, len(data)):
+            cache_key = "gzip:" + key
+            packed = site.cache.get(cache_key)
+            if packed is None:
+                packed = site.cache[cache_key] = gzip.compress(data, 6, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+            headers["Vary"] = "Accept-Encoding"
+            data = packed
+        return Reply(200, headers, data)
+
+    def _rate_wait(self, host: str, client: str, limited: dict, path: str) -> int:
+        paths = _paths(limited.get("paths") or limited.get("path"))
+        if paths and not any(path.startswith(p) for p in paths):
+            return 0
+        limit = int(limited.get("requests") or limited.get("limit") or 10)
+        window = float(
+            self.rate_window if self.rate_window is not None
+            else limited.get("window_seconds") or limited.get("per_seconds")
+            or limited.get("window") or 10
+        )
+        wait = self.state.over_limit(host, client, limit, window)
+        if not wait:
+            return 0
+        fixed = self.rate_retry_after if self.rate_window is None else None
+        given = limited.get("retry_after_seconds") or limited.get("retry_after")
+        fixed = fixed or (given if self.rate_window is None else None)
+        return int(fixed) if fixed else max(1, math.ceil(wait))
+
+    def _login(self, site: Site, login: dict, request: Request, path: str) -> Reply | None:
+        """The login wall: POST to the login path sets a cookie; walled paths need it."""
+        login_path = str(login.get("path") or login.get("login_path") or "/login")
+        login_page = str(login.get("page") or login_path)  # where the form is
+        fields = login.get("fields") or {}
+        user_field = str(fields.get("username") or fields.get("user")
+                         or login.get("username_field") or "username")
+        pass_field = str(fields.get("password") or login.get("password_field") or "password")
+        credentials = _as_list(login.get("credentials") or login.get("accounts"))
+        cookie_name = str(login.get("cookie") or login.get("cookie_name") or "session")
+        walled = _paths(login.get("protected") or login.get("paths") or login.get("walled"))
+        sessions = self.state.sessions.setdefault(site.host, {})
+        if path == login_path and request.method == "POST":
+            form = dict(parse_qsl(request.body.decode("utf-8", "replace")))
+            user, password = form.get(user_field, ""), form.get(pass_field, "")
+            if any(
+                str(c.get("username", c.get("user"))) == user and str(c.get("password")) == password
+                for c in credentials if isinstance(c, dict)
+            ) and user:
+                token = secrets.token_urlsafe(24)
+                with self.state.lock:
+                    sessions[token] = user
+                target = dict(parse_qsl(request.query)).get("next") or str(
+                    login.get("redirect_after_login") or login.get("after_login")
+                    or login.get("redirect") or (walled or ["/"])[0]
+                )
+                if not target.startswith("/") or target.startswith("//"):
+                    target = "/"
+                return Reply(303, {
+                    "Location": target,
+                    "Set-Cookie": f"{cookie_name}={token}; Path=/; HttpOnly; SameSite=Lax",
+                    "Content-Type": "text/html; charset=utf-8",
+                }, b"")
+            return _page(401, _("Login failed"), _(
+                "Wrong user name or password. Check the test credentials your trainer gave "
+                "you and try again."
+            ), f'<p><a href="{html.escape(login_page)}">{_("Back to the login page")}</a></p>')
+        if any(path.startswith(w) for w in walled):
+            cookies = _cookies(request.headers.get("Cookie", ""))
+            if cookies.get(cookie_name) not in sessions:
+                back = login_page + "?" + urlencode({"next": path})
+                return Reply(302, {"Location": back, "Content-Type": "text/html; charset=utf-8"},
+                             b"")
+        return None
+
+    # browse mode ---------------------------------------------------------------------------
+    async def _browse(self, request: Request, prefix: str) -> Reply:
+        if request.path.startswith("/.sandbox/hosts"):
+            body = json.dumps({h: s.title for h, s in sorted(self.sites.items())})
+            return Reply(200, {"Content-Type": "application/json"}, body.encode())
+        if request.path in ("", "/"):
+            return self._start_page(prefix)
+        rest = request.path[1:]
+        host, _slash, tail = rest.partition("/")
+        host = unquote(host).lower()
+        site = self.sites.get(host)
+        if site is None:
+            return self._unknown_host(host)
+        if not _slash:
+            return Reply(302, {"Location": f"{prefix}/{host}/"}, b"")
+        inner = Request(request.method, host, "/" + tail, request.query,
+                        request.headers, request.body, request.client)
+        reply = await self._site_reply(site, inner)
+        return _browse_reply(reply, self, host, prefix, inner)
+
+    def _start_page(self, prefix: str) -> Reply:
+        items = "".join(
+            f'<li><a href="{html.escape(prefix)}/{html.escape(h)}/">http://{html.escape(h)}/</a>'
+            f" — {html.escape(s.title)}</li>"
+            for h, s in sorted(self.sites.items())
+        )
+        return _page(200, _("The fictional internet"), _(
+            "These websites are invented for the course. They run on this computer only: "
+            "nothing you open here reaches the real internet."
+        ), f"<ul>{items}</ul>")
+
+
+# -- tornado glue ----------------------------------------------------------------------------
+def _handler_class():
+    import tornado.web
+
+    class Handler(tornado.web.RequestHandler):
+        SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+
+        def initialize(self, server: SandboxServer) -> None:
+            self.server = server
+
+        def compute_etag(self) -> None:
+            return None
+
+        async def _any(self, *args: Any) -> None:
+            r = self.request
+            raw_path = r.path
+            headers = {k: v for k, v in r.headers.get_all()}
+            host = r.headers.get("Host", "")
+            prefix = None
+            if host.lower().rstrip(".").rsplit(":", 1)[0] not in self.server.sites:
+                forwarded = r.headers.get("X-Forwarded-Prefix")
+                if forwarded is not None or _LOOPBACK.match(host.lower()):
+                    prefix = (forwarded or "").rstrip("/")
+            request = Request(r.method, host, raw_path, r.query, headers, r.body, r.remote_ip)
+            try:
+                reply = await self.server.answer(request, prefix)
+            except (UnicodeDecodeError, ValueError):
+                reply = _page(400, _("Bad request"), _("The request could not be understood."))
+            self.set_status(reply.status)
+            self.clear_header("Content-Type")
+            self.clear_header("Server")
+            self.set_header("Server", "osintlab-sandbox")
+            for name, value in reply.headers.items():
+                self.add_header(name, value)
+            if r.method != "HEAD":
+                self.write(reply.body)
+            else:
+                self.set_header("Content-Length", str(len(reply.body)))
+
+        get = head = post = put = delete = patch = options = _any
+
+    return Handler
+
+
+# -- small helpers ---------------------------------------------------------------------------
+def _page(status: int, title: str, text: str, extra: str = "") -> Reply:
+    body = (
+        "<!doctype html><html><head><meta charset=\"utf-8\">"
+        f"<title>{status} {html.escape(title)}</title></head><body>"
+        f"<h1>{status} {html.escape(title)}</h1><p>{text}</p>{extra}</body></html>"
+    )
+    return Reply(status, {"Content-Type": "text/html; charset=utf-8"}, body.encode("utf-8"))
+
+
+def _cookies(header: str) -> dict[str, str]:
+    found = {}
+    for part in header.split(";"):
+        name, _eq, value = part.strip().partition("=")
+        if name:
+            found[name] = value
+    return found
+
+
+def _redirect_for(config: dict, path: str, query: str) -> tuple[int, str] | None:
+    redirects = config.get("redirects") or []
+    if isinstance(redirects, dict):  # {"/old": "/new"} or {"/old": {"to": ..., "status": ...}}
+        redirects = [
+            {"from": k, **(v if isinstance(v, dict) else {"to": v})} for k, v in redirects.items()
+        ]
+    full = path + ("?" + query if query else "")
+    for item in redirects:
+        if not isinstance(item, dict):
+            continue
+        source = str(item.get("from") or item.get("path") or "")
+        if source in (path, full):
+            target = str(item.get("to") or item.get("location") or item.get("target") or "/")
+            return int(item.get("status") or item.get("code") or 301), target
+    return None
+
+
+def _slow_delay(config: dict, path: str) -> float | None:
+    for item in _as_list(config.get("slow") or config.get("slow_pages")):
+        if isinstance(item, dict) and path in _paths(item.get("path") or item.get("paths")):
+            return float(item.get("delay_seconds") or item.get("delay") or 3)
+        if isinstance(item, str) and item == path:
+            return 3.0
+    return None
+
+
+def _charset(site: Site, key: str, data: bytes) -> str:
+    """The charset a text file is served with: sites.yml, else its <meta>, else utf-8."""
+    for item in _as_list(site.config.get("charset") or site.config.get("charsets")
+                         or site.config.get("encodings")):
+        if isinstance(item, dict):
+            if ("/" + key) in item or key in item:
+                return str(item.get("/" + key, item.get(key)))
+            if item.get("path") in ("/" + key, key):
+                return str(item.get("charset") or item.get("encoding"))
+    found = _META_CHARSET.search(data[:2048])
+    if found:
+        return found.group(1).decode("ascii").lower()
+    return "utf-8"
+
+
+def _wants_gzip(config: dict, path: str, request: Request, kind: str, size: int) -> bool:
+    if "gzip" not in request.headers.get("Accept-Encoding", "").lower():
+        return False
+    setting = config.get("gzip", config.get("compress"))
+    if setting is False:
+        return False
+    named = _paths(setting) if not isinstance(setting, bool) else []
+    if named:
+        return path in named
+    return kind.startswith(_TEXT_TYPES) and size >= 1024
+
+
+# -- browse-mode rewriting --------------------------------------------------------------------
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; frame-src 'self'"
+)
+_URL_ATTRS = ("href", "src", "action", "poster", "data")
+_LOADING = ("src", "poster", "data", "srcset")
+
+
+def _in_lab(url: str, server: SandboxServer, host: str, prefix: str) -> str | None:
+    """Where ``url`` (as written on a page of ``host``) points inside the lab; None if outside."""
+    url = url.strip()
+    if url.startswith(("#", "?")) or url == "":
+        return url
+    parts = urlsplit(url)
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return url if parts.scheme in ("data", "mailto", "tel", "javascript") else None
+    if parts.scheme or url.startswith("//"):
+        target = (parts.hostname or "").lower()
+        if target not in server.sites:
+            return None
+        path = parts.path or "/"
+        return f"{prefix}/{target}{path}" + (f"?{parts.query}" if parts.query else "") + (
+            f"#{parts.fragment}" if parts.fragment else "")
+    if url.startswith("/"):
+        return f"{prefix}/{host}{url}"
+    return url  # relative: already stays under /<host>/
+
+
+def _rewrite_html(data: bytes, charset: str, server: SandboxServer, host: str, prefix: str,
+                  shown: str) -> bytes:
+    from bs4 import BeautifulSoup
+
+    text = data.decode(charset, errors="replace")
+    soup = BeautifulSoup(text, "html.parser")
+    for tag in soup.find_all(True):
+        for attr in _URL_ATTRS:
+            value = tag.get(attr)
+            if not isinstance(value, str):
+                continue
+            inside = _in_lab(value, server, host, prefix)
+            if inside is not None:
+                tag[attr] = inside
+            elif attr == "href" and tag.name == "a":
+                tag[attr] = "#outside-the-sandbox"
+                tag["title"] = _("Outside the fictional internet: not opened ({url})").format(
+                    url=value)
+                tag["data-outside"] = value
+            else:
+                del tag[attr]  # never load anything from the real internet
+        if tag.get("srcset"):
+            del tag["srcset"]
+    banner = soup.new_tag("div", id="osintlab-sandbox-bar")
+    banner["style"] = (
+        "font:13px sans-serif;background:#fff3cd;color:#333;padding:4px 8px;"
+        "border-bottom:1px solid #d6c17a"
+    )
+    home = soup.new_tag("a", href=f"{prefix}/")
+    home.string = _("Fictional internet")
+    banner.append(home)
+    banner.append(" · " + shown)
+    body = soup.body or soup
+    body.insert(0, banner)
+    return str(soup).encode(charset, errors="xmlcharrefreplace")
+
+
+def _browse_reply(reply: Reply, server: SandboxServer, host: str, prefix: str,
+                  request: Request) -> Reply:
+    headers = dict(reply.headers)
+    location = headers.get("Location")
+    if location:
+        inside = _in_lab(location, server, host, prefix)
+        if inside is None:
+            return _page(200, _("Outside the fictional internet"), _(
+                "This page sends you to {url}, which is outside the fictional internet. The "
+                "lab does not open real websites."
+            ).format(url=html.escape(location)))
+        if not inside.startswith("/"):  # relative Location: resolve against the page
+            base = f"{prefix}/{host}{request.path.rsplit('/', 1)[0]}/"
+            inside = base + inside
+        headers["Location"] = inside
+    cookie = headers.get("Set-Cookie")
+    if cookie:
+        headers["Set-Cookie"] = cookie.replace("Path=/", f"Path={prefix or ''}/{host}/")
+    kind = headers.get("Content-Type", "")
+    body = reply.body
+    if kind.startswith("text/html") and body:
+        if headers.pop("Content-Encoding", None) == "gzip":
+            body = gzip.decompress(body)
+        charset = kind.partition("charset=")[2] or "utf-8"
+        shown = f"http://{host}{request.path}" + (f"?{request.query}" if request.query else "")
+        body = _rewrite_html(body, charset, server, host, prefix, html.escape(shown))
+    headers["Content-Security-Policy"] = _CSP
+    return Reply(reply.status, headers, body)
+
+
+def site_url(host: str, path: str = "/") -> str:
+    """The address a trainee writes for ``path`` on ``host``.
+
+    Example:
+        >>> site_url("bazaar.example", "listings?page=2")
+        'http://bazaar.example/listings?page=2'
+    """
+    path = path if path.startswith("/") else "/" + path
+    return f"http://{host}{quote(path, safe='/?=&%#:@+,;~')}"
