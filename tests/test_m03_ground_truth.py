@@ -1,0 +1,149 @@
+"""The m03 exercise's hidden checks hold the world's truth, so they cannot drift from it.
+
+A graded kernel cannot read grading/, so the hidden checks of
+notebooks/m03-web-collection/06-exercise.ipynb embed their expected values. This test reads
+those values from the notebook and derives each one again from grading/world/ground-truth.yml
+and the site files of datasets/web (parsed from disk, no server), and they must agree.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from urllib.robotparser import RobotFileParser
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from osintlab import extract
+
+ROOT = Path(__file__).resolve().parents[1]
+WEB = ROOT / "datasets" / "web"
+EXERCISE = ROOT / "notebooks" / "m03-web-collection" / "06-exercise.ipynb"
+
+
+def _hidden_values() -> dict[str, object]:
+    """``name -> expected`` from every ``check.equal(<answer>, <literal>, name=...)`` hidden line."""
+    values: dict[str, object] = {}
+    for cell in nbformat.read(EXERCISE, as_version=4).cells:
+        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
+        for node in ast.walk(ast.parse(hidden.group(1))) if hidden else ():
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in (
+                "check.equal",
+                "check.rows",
+            ):
+                name = next(k.value.value for k in node.keywords if k.arg == "name")
+                values[name] = ast.literal_eval(node.args[1])
+    return values
+
+
+@pytest.fixture(scope="module")
+def hidden():
+    return _hidden_values()
+
+
+@pytest.fixture(scope="module")
+def truth():
+    data = yaml.safe_load((ROOT / "grading" / "world" / "ground-truth.yml").read_text("utf-8"))
+    return {person["id"]: person for person in data["persons"]}, data
+
+
+def _soup(relative: str) -> BeautifulSoup:
+    return BeautifulSoup((WEB / relative).read_text(encoding="utf-8"), "html.parser")
+
+
+def _listing_pages() -> list[str]:
+    pages, path = [], "/listings/page-1.html"
+    while path:
+        pages.append(path)
+        link = _soup("bazaar.example" + path).find("a", rel="next")
+        path = link["href"] if link else None
+    return pages
+
+
+def test_hidden_checks_cover_every_task(hidden):
+    """Does every graded answer have an embedded expected value to compare against?"""
+    assert set(hidden) == {
+        "crawl_delay",
+        "listing_pages",
+        "listings",
+        "sellers in listings",
+        "seller_phones",
+        "usdt_address",
+        "suspect_profile",
+    }
+
+
+def test_crawl_delay_is_what_robots_txt_says(hidden):
+    """Is task 1's answer the Crawl-delay of bazaar.example's robots.txt?"""
+    robots = RobotFileParser()
+    robots.parse((WEB / "bazaar.example" / "robots.txt").read_text("utf-8").splitlines())
+    assert hidden["crawl_delay"] == robots.crawl_delay("*")
+
+
+def test_listing_pages_and_listings_are_what_the_site_holds(hidden):
+    """Are tasks 2 and 3 the pages reached by rel=next, their rows and their sellers?"""
+    pages = _listing_pages()
+    assert hidden["listing_pages"] == ["http://bazaar.example" + path for path in pages]
+    rows = [
+        row
+        for path in pages
+        for row in _soup("bazaar.example" + path).select("#listings tr[itemscope]")
+    ]
+    assert hidden["listings"] == len(rows)
+    sellers = sorted({row.find("a", class_="seller").get_text(strip=True) for row in rows})
+    assert hidden["sellers in listings"] == sellers
+
+
+def test_seller_phones_are_the_ground_truth_owners_phones(hidden, truth):
+    """Is task 4 each bazaar account's owner's phone, for exactly the sellers with a page?"""
+    persons, _ = truth
+    owners = {
+        p["accounts"]["bazaar"]: p["phone"]
+        for p in persons.values()
+        if "bazaar" in p.get("accounts", {})
+    }
+    with_pages = {path.stem for path in (WEB / "bazaar.example" / "seller").glob("*.html")}
+    assert set(owners) == with_pages
+    assert hidden["seller_phones"] == owners
+    for seller, phone in owners.items():  # and the page itself shows that phone
+        page = (WEB / "bazaar.example" / "seller" / f"{seller}.html").read_text("utf-8")
+        assert phone in extract.phones(page)["normalized"].tolist()
+
+
+def test_usdt_address_is_the_fraud_sellers_wallet(hidden, truth):
+    """Is task 5 the valid TRON address on almaty_gadget's items, the one L10 follows?"""
+    _, data = truth
+    link = next(item for item in data["links"] if item["id"] == "L10")
+    senders = {
+        e["row"]["from_address"] for e in link["evidence"] if "from_address" in e.get("row", {})
+    }
+    items = [
+        path for path in (WEB / "bazaar.example" / "item").glob("*.html")
+        if "/seller/almaty_gadget.html" in path.read_text("utf-8")
+    ]  # fmt: skip
+    found = set()
+    for path in items:
+        table = extract.crypto(path.read_text("utf-8"))
+        found |= set(table[table["valid"] & (table["network"] == "tron")]["normalized"])
+    assert found == {hidden["usdt_address"]}
+    assert hidden["usdt_address"] in senders
+
+
+def test_suspect_profile_is_the_suspect_not_the_namesake(hidden, truth):
+    """Is task 6 P1's social account, whose birth date matches dala_trade's phone subscriber?"""
+    persons, _ = truth
+    assert hidden["suspect_profile"] == persons["P1"]["accounts"]["social"]
+    assert persons["N1"]["role"] == "namesake"
+    assert hidden["suspect_profile"] != persons["N1"]["accounts"]["social"]
+    subscribers = pd.read_csv(
+        ROOT / "datasets" / "providers" / "steppe-mobile" / "1-subscriber.csv", dtype=str
+    )
+    born = subscribers[subscribers["msisdn"] == persons["P1"]["phone"]]["born"].iloc[0]
+    page = _soup(f"social.example/u/{hidden['suspect_profile']}.html")
+    day, month, year = page.find(itemprop="birthDate").get_text(strip=True).split(".")
+    assert f"{year}-{month}-{day}" == born == persons["P1"]["born"]
