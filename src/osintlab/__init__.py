@@ -21,7 +21,22 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["check", "curriculum", "datasets", "exceptions", "grade", "lab"]
+__all__ = [
+    "check",
+    "classroom",
+    "curriculum",
+    "datasets",
+    "evidence",
+    "exceptions",
+    "extract",
+    "grade",
+    "i18n",
+    "lab",
+    "names",
+    "report",
+    "sandbox",
+    "world",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -32,22 +32,24 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ._i18n import N_, _
+
 MEMORY_ENV = "OSINTLAB_MEMORY_MB"
 WRITE_ENV = "OSINTLAB_WRITE_ROOTS"
 READ_DENY_ENV = "OSINTLAB_READ_DENY"
 
 _DENIED_EVENTS = {
-    "subprocess.Popen": "start other programs",
-    "os.system": "start other programs",
-    "os.exec": "start other programs",
-    "os.posix_spawn": "start other programs",
-    "os.spawn": "start other programs",
-    "os.fork": "start other programs",
-    "os.forkpty": "start other programs",
-    "pty.spawn": "start other programs",
-    "ctypes.dlopen": "load C libraries",
-    "ctypes.dlsym": "load C libraries",
-    "sys.addaudithook": "change the grading fence",
+    "subprocess.Popen": N_("start other programs"),
+    "os.system": N_("start other programs"),
+    "os.exec": N_("start other programs"),
+    "os.posix_spawn": N_("start other programs"),
+    "os.spawn": N_("start other programs"),
+    "os.fork": N_("start other programs"),
+    "os.forkpty": N_("start other programs"),
+    "pty.spawn": N_("start other programs"),
+    "ctypes.dlopen": N_("load C libraries"),
+    "ctypes.dlsym": N_("load C libraries"),
+    "sys.addaudithook": N_("change the grading fence"),
 }
 
 # Events that change a file or folder named in their arguments (PEP 578 audit events).
@@ -103,6 +105,8 @@ def make_hook(write_roots: list[str], read_deny: list[str] | None = None):
     """
     roots = [os.path.realpath(r) for r in write_roots]
     hidden = [os.path.realpath(r) for r in read_deny or []]
+    _("Graded notebooks have no network, not even local sockets.")  # load the catalogue now,
+    # so that a message inside the hook never opens a file (the hook would see that open)
 
     def readable(path: Any) -> bool:
         if not isinstance(path, str | bytes) or not hidden:
@@ -113,8 +117,9 @@ def make_hook(write_roots: list[str], read_deny: list[str] | None = None):
     def hook(event: str, args: tuple) -> None:
         if event in _DENIED_EVENTS:
             raise GradingFence(
-                f"Graded notebooks may not {_DENIED_EVENTS[event]} ({event}); "
-                "remove that code from your answer."
+                _(
+                    "Graded notebooks may not {what} ({event}); remove that code from your answer."
+                ).format(what=_(_DENIED_EVENTS[event]), event=event)
             )
         if event == "open" and args and isinstance(args[0], str | bytes):
             path = os.fsdecode(args[0])
@@ -122,37 +127,49 @@ def make_hook(write_roots: list[str], read_deny: list[str] | None = None):
             flags = args[2] if len(args) > 2 else None
             if _opens_for_writing(mode, flags) and not _inside(path, roots):
                 raise GradingFence(
-                    f"Graded notebooks may only write inside their own folder, not {path!r}: "
-                    "save files under a plain name such as 'notes.txt'."
+                    _(
+                        "Graded notebooks may only write inside their own folder, not {path}: "
+                        "save files under a plain name such as 'notes.txt'."
+                    ).format(path=repr(path))
                 )
             if not readable(path):
                 raise GradingFence(
-                    f"Graded notebooks may not read the course's own files ({path!r}); "
-                    "exercise data comes from datasets.path(...)."
+                    _(
+                        "Graded notebooks may not read the course's own files ({path}); "
+                        "exercise data comes from datasets.path(...)."
+                    ).format(path=repr(path))
                 )
         elif event in ("os.listdir", "os.scandir") and args and not readable(args[0]):
             raise GradingFence(
-                f"Graded notebooks may not list the course's own folders ({args[0]!r})."
+                _("Graded notebooks may not list the course's own folders ({path}).").format(
+                    path=repr(args[0])
+                )
             )
         elif event in _CHANGE_EVENTS:
             targets = [os.fsdecode(a) for a in args if isinstance(a, str | bytes)]
             if any(not _inside(t, roots) for t in targets):
                 raise GradingFence(
-                    "Graded notebooks may only change files inside their own folder "
-                    f"({event} on {targets[0]!r})."
+                    _(
+                        "Graded notebooks may only change files inside their own folder "
+                        "({event} on {path})."
+                    ).format(event=event, path=repr(targets[0]))
                 )
         elif event in ("socket.connect", "socket.sendto") and len(args) > 1:
             address = args[1]
             if isinstance(address, str | bytes):
-                raise GradingFence("Graded notebooks have no network, not even local sockets.")
+                raise GradingFence(_("Graded notebooks have no network, not even local sockets."))
             if isinstance(address, tuple) and not _is_loopback(address[0]):
                 raise GradingFence(
-                    f"Graded notebooks have no network: the connection to {address[0]} was "
-                    "refused. Exercises use the course's own sandbox, never the internet."
+                    _(
+                        "Graded notebooks have no network: the connection to {address} was "
+                        "refused. Exercises use the course's own sandbox, never the internet."
+                    ).format(address=address[0])
                 )
         elif event == "socket.getaddrinfo" and args and not _is_loopback(args[0]):
             raise GradingFence(
-                f"Graded notebooks have no network: the name {args[0]!r} was not looked up."
+                _("Graded notebooks have no network: the name {name} was not looked up.").format(
+                    name=repr(args[0])
+                )
             )
 
     return hook

@@ -31,6 +31,16 @@ def _translation(lang: str | None, localedir: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir, languages=languages, fallback=True)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is written; ``_()`` translates it later.
+
+    Example:
+        >>> N_("items")
+        'items'
+    """
+    return message
+
+
 def _(message: str) -> str:
     """Translate one package message into the trainee's language (English if none)."""
     return _translation(os.environ.get("OSINTLAB_LANG") or None, _localedir()).gettext(message)

@@ -34,7 +34,7 @@ import os
 from collections.abc import Iterable, Sized
 from typing import Any
 
-from ._i18n import _
+from ._i18n import N_, _
 from .exceptions import CheckFailed
 
 __all__ = [
@@ -54,21 +54,21 @@ __all__ = [
 GRADING_ENV = "OSINTLAB_GRADING"
 
 _PLAIN_TYPE_NAMES = {
-    "bool": "True or False",
-    "int": "a whole number (like 42)",
-    "integer": "a whole number (like 42)",
-    "int64": "a whole number (like 42)",
-    "floating": "a number (like 3.5)",
-    "float64": "a number (like 3.5)",
-    "float": "a number (like 3.5)",
-    "str": 'text in quotes (like "Almaty")',
-    "list": 'a list in square brackets (like ["a", "b"])',
-    "tuple": "a tuple in round brackets",
-    "dict": 'a dictionary in curly brackets (like {"name": "Bekov"})',
-    "set": "a set in curly brackets",
-    "NoneType": "nothing (None)",
-    "DataFrame": "a table (a pandas DataFrame)",
-    "Series": "a single column (a pandas Series)",
+    "bool": N_("True or False"),
+    "int": N_("a whole number (like 42)"),
+    "integer": N_("a whole number (like 42)"),
+    "int64": N_("a whole number (like 42)"),
+    "floating": N_("a number (like 3.5)"),
+    "float64": N_("a number (like 3.5)"),
+    "float": N_("a number (like 3.5)"),
+    "str": N_('text in quotes (like "Almaty")'),
+    "list": N_('a list in square brackets (like ["a", "b"])'),
+    "tuple": N_("a tuple in round brackets"),
+    "dict": N_('a dictionary in curly brackets (like {"name": "Bekov"})'),
+    "set": N_("a set in curly brackets"),
+    "NoneType": N_("nothing (None)"),
+    "DataFrame": N_("a table (a pandas DataFrame)"),
+    "Series": N_("a single column (a pandas Series)"),
 }
 
 
@@ -90,7 +90,7 @@ def _shown(value: Any, limit: int = 60) -> str:
 def _fail(message: str, name: str | None, hint: str | None = None) -> None:
     __tracebackhide__ = True
     if hint:
-        message = f"{message} {_('Hint:')} {hint}"
+        message = " ".join([message, _("Hint:"), hint])
     raise CheckFailed(message, name=name)
 
 
@@ -137,7 +137,7 @@ def is_type(value: Any, kind: type | tuple[type, ...], *, name: str) -> None:
         )
 
 
-def length(value: Sized, expected: int, *, name: str, what: str = "items") -> None:
+def length(value: Sized, expected: int, *, name: str, what: str = N_("items")) -> None:
     """Fail unless ``value`` has exactly ``expected`` items.
 
     Example:

@@ -126,13 +126,21 @@ def init_course(
     title: str | None = None,
     curriculum: str | os.PathLike[str] | None = None,
     exchange: str | os.PathLike[str] | None = None,
+    language: str | None = None,
 ) -> Course:
     """Create a course folder for one cohort from ``grading/`` and return it.
+
+    With ``language`` (e.g. ``"ru"``) the cohort receives the notebooks in that language
+    (built from ``locale/``) and the check feedback speaks it; it is kept in cohort.yml.
 
     Example:
         >>> course = init_course("courses/almaty-2026", "almaty-2026")  # doctest: +SKIP
     """
     _require_id(course_id, "course id")
+    if language and language != "en":
+        from .i18n.catalog import check_language
+
+        check_language(language)
     root = Path(folder).resolve()
     if (root / "nbgrader_config.py").exists():
         raise GradingError(
@@ -155,6 +163,8 @@ def init_course(
         curriculum=str(curriculum_root),
         exchange=str(Path(exchange).resolve()) if exchange else None,
     )
+    if language:
+        settings["language"] = language
     (root / "cohort.yml").write_text(
         yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
@@ -244,6 +254,7 @@ class Course:
         )
         self.course_id: str = self.settings["course_id"]
         self.curriculum = Path(self.settings.get("curriculum") or REPOSITORY)
+        self.language: str = self.settings.get("language") or "en"
         self.db_url = f"sqlite:///{root / 'gradebook.db'}"
         # nbgrader runs `alembic` from PATH when it creates a gradebook; workers inherit this.
         venv_bin = str(Path(sys.executable).parent)
@@ -300,6 +311,10 @@ class Course:
             source,
             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
         )
+        if self.language != "en":  # the cohort's language: nbgrader releases the localised source
+            from .i18n.build import localise_folder
+
+            localise_folder(source, self.language, module, self.curriculum)
         api = self._api()
         self._checked(api.generate_assignment(module, force=True, create=True), "release it")
         release = self.root / "release" / module
@@ -422,7 +437,10 @@ class Course:
         count = workers or int(self.settings.get("workers") or 0) or (os.cpu_count() or 1) + 1
         pool = _WorkerPool(
             work,
-            env={"OSINTLAB_DATASETS": str(self.curriculum / "datasets")},
+            env={
+                "OSINTLAB_DATASETS": str(self.curriculum / "datasets"),
+                "OSINTLAB_LANG": self.language,  # check feedback in the cohort's language
+            },
             timeout=float(limits.get("submission_timeout", 600)),
         )
         pool.start(min(count, len(wanted)))  # workers load nbgrader while the hand-ins are read

@@ -34,18 +34,25 @@ WORKSPACE = "workspace"
 _VERSIONS = ".course-versions.json"  # which course version each workspace copy was made from
 
 
-def prepare_workspace(root: Path = REPOSITORY, workspace: Path | None = None) -> list[str]:
+def prepare_workspace(
+    root: Path = REPOSITORY, workspace: Path | None = None, language: str | None = None
+) -> list[str]:
     """Copy lessons and trainee versions of exercises into the workspace; never overwrite.
 
     Returns one line per notebook created, and per notebook whose course version changed
     since it was copied (the workspace remembers the version each copy was made from).
+    With ``language`` (e.g. ``"ru"``), the notebooks are the localised ones, in
+    ``workspace/<language>/`` unless ``workspace`` is given.
 
     Example:
         >>> prepare_workspace(Path("."), Path("workspace"))  # doctest: +SKIP
         ['workspace/m00-getting-started/01-jupyter.ipynb: created', ...]
     """
     root = Path(root)
+    localised = bool(language and language != "en")
     target = Path(workspace) if workspace else root / WORKSPACE
+    if localised and not workspace:
+        target = target / str(language)
     versions_file = target / _VERSIONS
     versions = json.loads(versions_file.read_text("utf-8")) if versions_file.exists() else {}
     lines: list[str] = []
@@ -56,6 +63,8 @@ def prepare_workspace(root: Path = REPOSITORY, workspace: Path | None = None) ->
                 origin = root / "notebooks" / module.id / entry["file"]
                 mine = target / module.id / entry["file"]
                 key = f"{module.id}/{entry['file']}"
+                if localised:  # the lesson in the trainee's language, built from locale/
+                    origin = _localised(root, module.id, entry["file"], str(language), scratch)
                 version = hashlib.sha256(origin.read_bytes()).hexdigest()
                 shown = mine.relative_to(root) if mine.is_relative_to(root) else mine
                 if mine.exists():
@@ -68,7 +77,7 @@ def prepare_workspace(root: Path = REPOSITORY, workspace: Path | None = None) ->
                     continue
                 source = origin
                 if entry["kind"] == "exercise":  # the trainee's version, made by nbgrader
-                    releases = releases or _release_all(root, Path(scratch))
+                    releases = releases or _release_all(root, Path(scratch), language)
                     source = releases / module.id / entry["file"]
                 mine.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, mine)
@@ -79,26 +88,61 @@ def prepare_workspace(root: Path = REPOSITORY, workspace: Path | None = None) ->
     return lines
 
 
-def _release_all(root: Path, scratch: Path) -> Path:
+def _localised(root: Path, module: str, file: str, language: str, scratch: str) -> Path:
+    """One notebook built in ``language`` into the scratch folder."""
+    from .i18n.build import localise_file
+
+    target = Path(scratch) / "localised" / module / file
+    return localise_file(root / "notebooks" / module / file, target, language, module, root)
+
+
+def _release_all(root: Path, scratch: Path, language: str | None = None) -> Path:
     """Make every exercise's trainee version with nbgrader, in a throwaway course."""
     from .grade import init_course
 
-    course = init_course(scratch / "course", "workspace", curriculum=root)
+    course = init_course(scratch / "course", "workspace", curriculum=root, language=language)
     for module in find_modules(root):
         course.release(module.id)
     return course.root / "release"
 
 
-def launch(root: Path = REPOSITORY, extra: list[str] | None = None) -> None:
+def interface_settings(folder: Path, language: str) -> Path:
+    """A JupyterLab settings folder that switches the interface to ``language``'s pack.
+
+    Only Russian has a published JupyterLab language pack; the national languages get the
+    Russian interface (their notebooks are still in their own language).
+
+    Example:
+        >>> interface_settings(Path("/tmp/lab-settings"), "kk").name
+        'lab-settings'
+    """
+    locale = "ru_RU" if language != "en" else "en"
+    plugin = folder / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    plugin.parent.mkdir(parents=True, exist_ok=True)
+    plugin.write_text(json.dumps({"locale": locale}), "utf-8")
+    return folder
+
+
+def launch(
+    root: Path = REPOSITORY, extra: list[str] | None = None, language: str | None = None
+) -> None:
     """Prepare the workspace, then replace this process with JupyterLab on the repository.
+
+    With ``language``, the notebooks are the localised ones, JupyterLab's interface uses
+    the Russian language pack, and kernels speak the language (``OSINTLAB_LANG``).
 
     Example:
         >>> launch(Path("."), ["--no-browser"])  # doctest: +SKIP
     """
-    for line in prepare_workspace(root):
+    for line in prepare_workspace(root, language=language):
         print(line)
     first = next(iter(find_modules(root)), None)
-    start = f"/lab/tree/{WORKSPACE}/{first.id}" if first else "/lab"
+    folder = f"{WORKSPACE}/{language}" if language and language != "en" else WORKSPACE
+    start = f"/lab/tree/{folder}/{first.id}" if first else "/lab"
+    if language and language != "en":
+        settings = interface_settings(root / WORKSPACE / ".lab-settings" / language, language)
+        os.environ["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+        os.environ["OSINTLAB_LANG"] = language
     jupyter = Path(sys.executable).with_name("jupyter")
     argv = [
         str(jupyter), "lab", f"--notebook-dir={root}", f"--LabApp.default_url={start}",

@@ -1,0 +1,297 @@
+"""Split a cell's text into translation units and put translations back in their place.
+
+Markdown is split into headings, list items, table rows, callout titles and paragraphs (lines
+run together until a blank line or a new block); fenced code, blank lines and table rulers stay
+as they are. Code keeps its code: only comments and the string literals passed to the check
+helpers (and to ``_()``) become messages. Rendering the pieces with no translation gives back
+the source character for character (the tests rely on that).
+
+Example:
+    >>> pieces = split_markdown("## Setup\\n\\n- Read the task.")
+    >>> [p.text for p in pieces if isinstance(p, Unit)]
+    ['Setup', 'Read the task.']
+    >>> render_markdown(pieces, {"Setup": "Подготовка"})
+    '## Подготовка\\n\\n- Read the task.'
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import re
+import tokenize
+from collections.abc import Callable
+from dataclasses import dataclass
+
+#: Which piece of a cell a message came from; the translator sees it as a comment.
+KIND_NOTES = {
+    "heading": "A heading.",
+    "item": "One item of a list.",
+    "row": "One row of a table: keep the | between the columns.",
+    "title": "The title of a callout box (Tip, Legal basis, Ethics, OPSEC...).",
+    "html": "Keep the HTML tags; translate only the words between them.",
+    "paragraph": "",
+    "comment": "A comment in a code cell: a note for the trainee; keep code in `backticks`.",
+    "test-header": "The first line of a check cell: says what the check looks at.",
+    "feedback": "Feedback the trainee reads when this check fails; keep `names` as they are.",
+    "hint": "A hint shown with the check's feedback; keep `names` and code as they are.",
+}
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^(#{1,6}\s+)(.*)$")
+_ITEM = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)(.*)$")
+_QUOTE = re.compile(r"^(\s*>\s?)(.*)$")
+_RULER = re.compile(r"^\s*\|?[\s:|-]+\|[\s:|-]*$")
+_HTML = re.compile(r"^\s*<[^>]+>.*$")
+_TITLE = re.compile(r"^\*\*[^*]+\*\*( ⟨EN⟩)?$")
+_TAG = re.compile(r"<[^>]+>")
+_NOT_TEXT_COMMENT = re.compile(r"^#(##|!| *(noqa|type:|doctest|pragma|fmt:))")
+
+#: The helpers whose string arguments a trainee reads: the module names checks are made with.
+CHECK_MODULES = {"check"}
+_MESSAGE_KEYWORDS = {"message", "hint"}
+
+
+@dataclass
+class Unit:
+    """One message: its text, how its lines start, and what kind of piece it is."""
+
+    text: str
+    kind: str
+    first: str = ""  # what the first line starts with ("## ", "- ", "> ")
+    rest: str = ""  # what every further line starts with ("  ", "> ")
+
+
+Piece = Unit | str  # a str is kept exactly as it is (fences, blank lines, rulers)
+
+
+def _starts_block(line: str) -> bool:
+    return bool(
+        not line.strip()
+        or _FENCE.match(line)
+        or _HEADING.match(line)
+        or _ITEM.match(line)
+        or _QUOTE.match(line)
+        or line.lstrip().startswith("|")
+        or _HTML.match(line)
+        or _TITLE.match(line.strip())
+    )
+
+
+def split_markdown(source: str, prefix: str = "") -> list[Piece]:
+    """The pieces of a Markdown text, each line prefixed by ``prefix`` (inside callouts).
+
+    Example:
+        >>> [p.kind for p in split_markdown("# T\\n\\nOne.\\nTwo.") if isinstance(p, Unit)]
+        ['heading', 'paragraph']
+    """
+    lines = source.split("\n")
+    pieces: list[Piece] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _FENCE.match(line):
+            end = i + 1
+            while end < len(lines) and not _FENCE.match(lines[end]):
+                end += 1
+            pieces.extend(prefix + x for x in lines[i : end + 1])
+            i = end + 1
+            continue
+        if not line.strip() or _RULER.match(line):
+            pieces.append(prefix + line)
+        elif _QUOTE.match(line):
+            end = i
+            while end < len(lines) and _QUOTE.match(lines[end]):
+                end += 1
+            marker = _QUOTE.match(line).group(1)
+            inner = [_QUOTE.match(x).group(2) for x in lines[i:end]]
+            if all(_QUOTE.match(x).group(1) == marker for x in lines[i:end]):
+                pieces.extend(split_markdown("\n".join(inner), prefix + marker))
+            else:  # mixed quote markers: keep the lines, translate nothing inside
+                pieces.extend(prefix + x for x in lines[i:end])
+            i = end
+            continue
+        elif match := _HEADING.match(line):
+            pieces.append(Unit(match.group(2), "heading", prefix + match.group(1), prefix))
+        elif line.lstrip().startswith("|"):
+            pieces.append(Unit(line, "row", prefix, prefix))
+        elif match := _ITEM.match(line):
+            end, rest = i + 1, ""
+            while end < len(lines) and lines[end].startswith(" ") and not _starts_block(
+                lines[end]
+            ):
+                rest = rest or lines[end][: len(lines[end]) - len(lines[end].lstrip())]
+                end += 1
+            more = [x[len(rest) :] if x.startswith(rest) else x.lstrip() for x in lines[i + 1 : end]
+                    ]
+            text = "\n".join([match.group(2), *more])
+            pieces.append(Unit(text, "item", prefix + match.group(1), prefix + rest))
+            i = end
+            continue
+        elif _HTML.match(line):
+            if _TAG.sub("", line).strip():
+                pieces.append(Unit(line, "html", prefix, prefix))
+            else:
+                pieces.append(prefix + line)
+        elif _TITLE.match(line.strip()):
+            pieces.append(Unit(line, "title", prefix, prefix))
+        else:
+            end = i + 1
+            while end < len(lines) and not _starts_block(lines[end]):
+                end += 1
+            pieces.append(Unit("\n".join(lines[i:end]), "paragraph", prefix, prefix))
+            i = end
+            continue
+        i += 1
+    return pieces
+
+
+def render_markdown(pieces: list[Piece], translate: dict[str, str] | Callable[[Unit], str]) -> str:
+    """Join the pieces again, each unit's text replaced by its translation (if any).
+
+    Example:
+        >>> render_markdown(split_markdown("> **Tip**\\n> Save often."), {"Save often.": "A\\nB"})
+        '> **Tip**\\n> A\\n> B'
+    """
+    lines: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            lines.append(piece)
+            continue
+        if callable(translate):
+            text = translate(piece)
+        else:
+            text = translate.get(piece.text, piece.text)
+        parts = text.split("\n")
+        lines.append(piece.first + parts[0])
+        lines.extend(piece.rest + part for part in parts[1:])
+    return "\n".join(lines)
+
+
+@dataclass
+class CodeUnit:
+    """A comment or string literal in code: where it is (characters) and its text."""
+
+    text: str
+    kind: str
+    line: int  # 1-based
+    start: int  # character offsets in the cell's source
+    end: int
+    quoted: bool  # a string literal (rendered with quotes) rather than a comment
+
+
+def _offsets(source: str) -> list[int]:
+    starts, total = [0], 0
+    for line in source.splitlines(keepends=True):
+        total += len(line)
+        starts.append(total)
+    return starts
+
+
+def _comments(source: str, starts: list[int]) -> list[CodeUnit]:
+    units: list[CodeUnit] = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        tokens = []
+        for number, line in enumerate(source.split("\n"), 1):  # comment lines still count
+            if line.lstrip().startswith("#"):
+                col = len(line) - len(line.lstrip())
+                tokens.append(
+                    tokenize.TokenInfo(tokenize.COMMENT, line.strip(), (number, col), (0, 0), line)
+                )
+    first_code_line = next(
+        (n for n, x in enumerate(source.split("\n"), 1) if x.strip()), 0
+    )
+    for token in tokens:
+        if token.type != tokenize.COMMENT or _NOT_TEXT_COMMENT.match(token.string):
+            continue
+        body = token.string[1:]
+        text = body.strip()
+        if not text:
+            continue
+        row, col = token.start
+        begin = starts[row - 1] + col + 1 + (len(body) - len(text))
+        kind = "test-header" if row == first_code_line and text.startswith("Check that") else (
+            "comment"
+        )
+        units.append(CodeUnit(text, kind, row, begin, begin + len(text), False))
+    return units
+
+
+def _is_check_call(call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id == "_"
+    return isinstance(func, ast.Attribute) and (
+        isinstance(func.value, ast.Name) and func.value.id in CHECK_MODULES
+    )
+
+
+def _literals(source: str, starts: list[int]) -> list[CodeUnit]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    lines = source.splitlines(keepends=True)
+
+    def char(row: int, byte_col: int) -> int:
+        return starts[row - 1] + len(lines[row - 1].encode("utf-8")[:byte_col].decode("utf-8"))
+
+    units: list[CodeUnit] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not _is_check_call(node):
+            continue
+        is_that = isinstance(node.func, ast.Attribute) and node.func.attr == "that"
+        chosen: list[tuple[ast.expr, str]] = []
+        if isinstance(node.func, ast.Name) or is_that:
+            position = 0 if isinstance(node.func, ast.Name) else 1
+            if len(node.args) > position:
+                chosen.append((node.args[position], "feedback"))
+        chosen += [(k.value, k.arg) for k in node.keywords if k.arg in _MESSAGE_KEYWORDS]
+        for value, role in chosen:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+                kind = "hint" if role == "hint" else "feedback"
+                units.append(
+                    CodeUnit(
+                        value.value,
+                        kind,
+                        value.lineno,
+                        char(value.lineno, value.col_offset),
+                        char(value.end_lineno or value.lineno, value.end_col_offset or 0),
+                        True,
+                    )
+                )
+    return units
+
+
+def split_code(source: str) -> list[CodeUnit]:
+    """The comments and check-message literals of a code cell, in the order they appear.
+
+    Example:
+        >>> [u.text for u in split_code('# Load it\\ncheck.that(x, "Say why.", name="x")')]
+        ['Load it', 'Say why.']
+    """
+    starts = _offsets(source)
+    units = _comments(source, starts) + _literals(source, starts)
+    return sorted(units, key=lambda u: u.start)
+
+
+def render_code(source: str, units: list[CodeUnit], translate: Callable[[CodeUnit], str]) -> str:
+    """The code with each unit's text replaced; everything else stays byte for byte.
+
+    Example:
+        >>> code = "x = 1  # one"
+        >>> render_code(code, split_code(code), lambda u: "один")
+        'x = 1  # один'
+    """
+    out = source
+    for unit in sorted(units, key=lambda u: u.start, reverse=True):
+        text = translate(unit)
+        if unit.quoted:
+            text = json.dumps(text, ensure_ascii=False)  # a JSON string is a Python literal
+        else:
+            text = text.replace("\n", " ")  # a comment stays on its line
+        out = out[: unit.start] + text + out[unit.end :]
+    return out
