@@ -18,7 +18,9 @@ import osintlab
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = sorted(
-    f"osintlab.{m.name}" for m in pkgutil.iter_modules(osintlab.__path__) if m.name != "__main__"
+    m.name
+    for m in pkgutil.walk_packages(osintlab.__path__, prefix="osintlab.")
+    if not m.name.endswith("__main__")
 )
 
 
