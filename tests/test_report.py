@@ -146,3 +146,31 @@ def test_html_renders_offline_in_chromium_with_no_outside_request(reported):
     assert requested and all(url.startswith(("file:", "data:")) for url in requested), requested
     assert markers["result"]["value"] == 1
     assert tooltip["result"]["value"] == "Pickup point named in the offer"
+
+
+def _russian(message: str) -> str:
+    import polib
+
+    catalogue = polib.pofile(str(ROOT / "locale" / "ru" / "osintlab.po"))
+    entry = catalogue.find(message)
+    assert entry and entry.msgstr and "fuzzy" not in entry.flags, (
+        f"{message!r} has no reviewed Russian translation in locale/ru/osintlab.po")
+    return entry.msgstr
+
+
+def test_russian_report_has_russian_headings_and_the_same_annex(reported):
+    """Does a prosecutor who reads Russian get the headings and forms in Russian, with the same annex?"""
+    case, _ = reported
+    paths = case.report(language="ru", summary="Вымышленный продавец.", findings=FINDINGS)
+    soup = BeautifulSoup(paths["html"].read_text(encoding="utf-8"), "lxml")
+    headings = [h.get_text(strip=True) for h in soup.find_all("h2")]
+    words = " ".join(p.text for p in Document(paths["docx"]).paragraphs)
+    for message in ("Evidence annex", "Chain of custody", "Collection forms", "Timeline"):
+        russian = _russian(message)
+        assert russian != message
+        assert russian in headings, f"HTML heading {russian!r} missing: {headings}"
+        assert russian in words, f"DOCX heading {russian!r} missing"
+    assert "Evidence annex" not in headings
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in soup.select("table.annex tr")[1:]]
+    assert rows == annex_from_log(case)

@@ -1,0 +1,68 @@
+"""Do the m02 exercise's hidden answers still agree with the fictional world?
+
+The exercise's hidden tests embed two facts taken from the world: which item of the
+colleague's case the setup changes (``E0003``) and where the seller's old address on
+bazaar.example redirects to. These tests run the exercise's own setup cells and a real capture
+through the sandbox, and compare with the values written in the hidden tests, so a change to
+``datasets/`` that would silently break grading fails here first.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from conftest import ROOT
+
+from osintlab import evidence, sandbox
+from osintlab.exceptions import TamperDetected
+
+EXERCISE = ROOT / "notebooks" / "m02-documenting-evidence" / "06-exercise.ipynb"
+
+
+def _cell(grade_id: str) -> str:
+    notebook = nbformat.read(EXERCISE, as_version=4)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            return cell.source
+    raise AssertionError(f"the exercise has no cell {grade_id!r}")
+
+
+def _hidden(grade_id: str) -> str:
+    source = _cell(grade_id)
+    return source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+
+
+@pytest.fixture(scope="module")
+def setup_namespace():
+    """The exercise's two locked setup cells, run as the trainee's kernel runs them."""
+    namespace: dict = {}
+    exec(_cell("setup"), namespace)  # the course's own notebook code
+    exec(_cell("setup-received"), namespace)
+    return namespace
+
+
+def test_the_setup_changes_exactly_the_item_the_hidden_test_expects(setup_namespace):
+    """Does verify() on the colleague's case name the item the hidden test wants, and only it?"""
+    expected = re.search(r'check\.equal\(tampered_item, "(E\d{4})"', _hidden("check-tampered"))
+    assert expected, "the hidden test of task 5 no longer names an item"
+    received = setup_namespace["received"]
+    with pytest.raises(TamperDetected) as caught:
+        received.verify()
+    named = {re.match(r"item (E\d{4})", line).group(1) for line in caught.value.findings}
+    assert named == {expected.group(1)}
+    assert any("2-traffic.csv was altered" in line for line in caught.value.findings)
+
+
+def test_the_old_seller_address_redirects_where_the_hidden_test_says(tmp_path):
+    """Does a real capture of the task 2 address end at the final URL the hidden test expects?"""
+    hidden = _hidden("check-page")
+    source = re.search(r'page\["source_url"\], "([^"]+)"', hidden).group(1)
+    final = re.search(r'page\["final_url"\], "([^"]+)"', hidden).group(1)
+    case = evidence.open_case(tmp_path / "CASE-2024-017", investigator="Inspector A. Karimova",
+                              session=sandbox.session(), screenshots=False)
+    page = case.capture(source, note="seller profile")
+    assert page["final_url"] == final
+    assert page["http"]["status"] == 200
+    assert page["redirects"][0]["status"] == 301
