@@ -11,12 +11,13 @@ ARGS   ?=
 PYTEST_ARGS ?=
 BENCH ?=
 
-.PHONY: lab test lint check browser bench lock clean help
+.PHONY: lab test lint check browser gettext bench bundle lock clean help
 
 help:
 	@echo "make lab    start JupyterLab on the curriculum (ARGS=--no-browser to pass options)"
 	@echo "make test   ruff + osintlab modules check + pytest"
 	@echo "make bench  benchmarks, written to bench/results.json"
+	@echo "make bundle the offline install bundle, written to dist/ (deploy/bundle/README.md)"
 	@echo "make lock   re-pin requirements.lock after changing pyproject.toml"
 
 # One pip install from the lock file; re-run whenever the lock or the project changes.
@@ -43,11 +44,26 @@ browser:
 	     --no-install-recommends chromium >/dev/null; } \
 	  || echo "chromium is not installed: browser tests will be skipped (apt-get install chromium)"
 
-test: lint check browser
+# Every translation catalogue must pass GNU gettext's `msgfmt --check`; install it where we can.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	     --no-install-recommends gettext >/dev/null; } \
+	  || echo "GNU gettext is not installed: translation checks will fail (apt-get install gettext)"
+
+# The classroom hub's proxy (configurable-http-proxy), pinned in deploy/package-lock.json.
+deploy/node_modules:
+	npm ci --prefix deploy --no-audit --no-fund
+
+test: lint check browser gettext deploy/node_modules
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	BENCH=$(BENCH) $(BIN)/python bench/run.py
+
+# The offline install bundle for classrooms without internet: dist/osintlab-bundle(.tar.gz).
+bundle: $(STAMP)
+	$(BIN)/python deploy/bundle/build.py --output dist
 
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra test --extra hub --strip-extras --no-emit-index-url \

@@ -69,9 +69,10 @@ def main() -> None:
     "lab", context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
 )
 @root_option
+@click.option("--lang", "language", help="Notebooks and interface in this language, e.g. ru.")
 @click.pass_context
 @_teaching_errors
-def lab(context: click.Context, root: Path) -> None:
+def lab(context: click.Context, root: Path, language: str | None = None) -> None:
     """Start JupyterLab for one person: the trainee's workspace and the curriculum.
 
     First fills workspace/ with the lessons and the trainee's version of each exercise (no
@@ -81,10 +82,14 @@ def lab(context: click.Context, root: Path) -> None:
     \b
     Example:
         osintlab lab --no-browser --port 8899
+        osintlab lab --lang ru
     """
     from .lab import launch
 
-    launch(root, list(context.args))
+    if language:
+        launch(root, list(context.args), language=language)
+    else:
+        launch(root, list(context.args))
 
 
 # -- modules --------------------------------------------------------------------------
@@ -146,20 +151,28 @@ def grade() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="nbgrader exchange folder on a hub; without it, hand-ins come by folder or zip.",
 )
+@click.option("--lang", "language", help="The cohort's language, e.g. ru (default: English).")
 @_teaching_errors
 def grade_init(
-    folder: Path, course_id: str, title: str | None, curriculum: Path | None, exchange: Path | None
+    folder: Path,
+    course_id: str,
+    title: str | None,
+    curriculum: Path | None,
+    exchange: Path | None,
+    language: str | None = None,
 ) -> None:
     """Create a course folder for one cohort from grading/.
 
     \b
     Example:
         osintlab grade init courses/almaty-2026 --course-id almaty-2026 --title "Алматы 2026"
+        osintlab grade init courses/bishkek-2026 --course-id bishkek-2026 --lang ru
     """
     from .grade import init_course
 
     course = init_course(
-        folder, course_id, title=title, curriculum=curriculum, exchange=exchange
+        folder, course_id, title=title, curriculum=curriculum, exchange=exchange,
+        language=language,
     )
     click.echo(f"Course {course.course_id!r} created in {course.root}")
 
@@ -268,6 +281,380 @@ def grade_export(course: Path, output: Path | None) -> None:
 
     path = open_course(course).export(output)
     click.echo(f"Grades written to {path}")
+
+
+# -- classroom ----------------------------------------------------------------------------
+classroom_settings_option = click.option(
+    "--settings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="classroom.yml (default: $OSINTLAB_CLASSROOM, else deploy/classroom.yml).",
+)
+
+
+@main.group()
+def classroom() -> None:
+    """Set up the classroom server: the cohort's accounts from a roster, and checks.
+
+    \b
+    Example:
+        osintlab classroom check --settings /etc/osintlab/classroom.yml
+    """
+
+
+@classroom.command("users")
+@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@classroom_settings_option
+@_teaching_errors
+def classroom_users(roster: Path, settings: Path | None) -> None:
+    """Create or update a system account and home for everyone on ROSTER (run as root).
+
+    ROSTER is a CSV file with the columns username,full_name,role,language. Nothing is
+    changed when any line has a problem; every problem is listed with its line.
+
+    \b
+    Example:
+        sudo osintlab classroom users /etc/osintlab/roster.csv
+    """
+    from .classroom import create_users, load_settings, read_roster
+
+    loaded = load_settings(settings)
+    members = read_roster(roster, loaded.language)
+    for line in create_users(members, loaded):
+        click.echo(line)
+
+
+@classroom.command("check")
+@classroom_settings_option
+@_teaching_errors
+def classroom_check(settings: Path | None) -> None:
+    """Check the classroom settings and the roster they name; exits 1 on any problem.
+
+    \b
+    Example:
+        osintlab classroom check --settings deploy/classroom.yml
+    """
+    from .classroom import check, load_settings
+
+    loaded = load_settings(settings)
+    problems = check(loaded)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in the classroom settings.")
+    click.echo(f"Classroom settings and roster {loaded.roster} are fine.")
+
+
+# -- i18n -------------------------------------------------------------------------------
+@main.group()
+def i18n() -> None:
+    """Translate the course: extract, update, status, build, check (gettext PO files).
+
+    \b
+    Example:
+        osintlab i18n status
+    """
+
+
+@i18n.command("extract")
+@root_option
+@_teaching_errors
+def i18n_extract(root: Path) -> None:
+    """Write the PO templates: one per notebook and one for the package's messages.
+
+    \b
+    Example:
+        osintlab i18n extract
+    """
+    from .i18n import extract_all
+
+    for path in extract_all(root):
+        click.echo(str(path.relative_to(root) if path.is_relative_to(root) else path))
+
+
+@i18n.command("update")
+@click.argument("languages", nargs=-1)
+@root_option
+@_teaching_errors
+def i18n_update(languages: tuple[str, ...], root: Path) -> None:
+    """Merge the templates into each language's catalogues; nothing translated is lost.
+
+    Changed English becomes fuzzy (old translation kept as a suggestion), removed English
+    becomes obsolete. Without LANGUAGES, every course language is updated.
+
+    \b
+    Example:
+        osintlab i18n update ru kk
+    """
+    from .i18n import LANGUAGES, update_language
+
+    for lang in languages or tuple(LANGUAGES):
+        written = update_language(root, lang)
+        click.echo(f"{lang}: {len(written)} catalogue(s) up to date")
+
+
+@i18n.command("status")
+@root_option
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the table as CSV.")
+@click.option("--require", "required", multiple=True, metavar="LANG=PERCENT",
+              help="Exit 1 unless LANG is at least PERCENT translated (repeatable).")
+@_teaching_errors
+def i18n_status(root: Path, csv_file: Path | None, required: tuple[str, ...]) -> None:
+    """Show per language and module what is translated, fuzzy and untranslated.
+
+    \b
+    Example:
+        osintlab i18n status --csv status.csv --require ru=100
+    """
+    from .i18n.status import language_status, totals, write_csv
+
+    rows = language_status(root)
+    click.echo(f"{'lang':5} {'module':28} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'%':>6}")
+    for row in rows:
+        click.echo(
+            f"{row.lang:5} {row.module:28} {row.translated:>10} {row.fuzzy:>6} "
+            f"{row.untranslated:>8} {row.percent:>6g}"
+        )
+    if csv_file:
+        write_csv(rows, csv_file)
+    failed = []
+    overall = totals(rows)
+    for rule in required:
+        lang, _sep, wanted = rule.partition("=")
+        try:
+            percent = float(wanted)
+        except ValueError:
+            raise click.BadParameter(
+                f"{rule!r} is not LANG=PERCENT; write it like ru=100.", param_hint="--require"
+            ) from None
+        have = overall[lang].percent if lang in overall else 0.0
+        if have < percent:
+            failed.append(f"{lang} is {have:g}% translated; {percent:g}% is required")
+    if failed:
+        raise click.ClickException("; ".join(failed) + ".")
+
+
+@i18n.command("build")
+@click.argument("lang")
+@root_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the localised notebooks go (default: build/locale/LANG).")
+@_teaching_errors
+def i18n_build(lang: str, root: Path, out: Path | None) -> None:
+    """Write LANG's localised notebooks and compile the package's LANG messages.
+
+    Text not yet translated stays English and ends in ⟨EN⟩.
+
+    \b
+    Example:
+        osintlab i18n build ru --out build/locale/ru
+    """
+    from .i18n import build_language
+
+    written = build_language(root, lang, out)
+    click.echo(f"{len(written)} file(s) written for {lang}.")
+
+
+@i18n.command("check")
+@root_option
+@_teaching_errors
+def i18n_check(root: Path) -> None:
+    """Check every catalogue: placeholders, links, code, URLs, LaTeX, glossary, msgfmt.
+
+    \b
+    Example:
+        osintlab i18n check
+    """
+    from .i18n import check_all
+
+    report = check_all(root)
+    for note in report.skipped:
+        click.echo(note, err=True)
+    for problem in report.problems:
+        click.echo(problem)
+    if report.problems:
+        raise click.ClickException(f"{len(report.problems)} translation problem(s).")
+    click.echo("Every catalogue passed the translation checks.")
+
+
+# -- sandbox --------------------------------------------------------------------------
+@main.group()
+def sandbox() -> None:
+    """The fictional internet: the course's invented websites on this computer.
+
+    \b
+    Example:
+        osintlab sandbox hosts
+    """
+
+
+@sandbox.command("serve")
+@click.option("--port", type=int, default=0, show_default=True, help="Port; 0 picks a free one.")
+@click.option(
+    "--web", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of sites (default: datasets/web).",
+)
+@_teaching_errors
+def sandbox_serve(port: int, web: Path | None) -> None:
+    """Serve the fictional websites on 127.0.0.1 until Ctrl-C.
+
+    Open the printed address in a browser for the list of sites; set
+    OSINTLAB_SANDBOX_URL to it so notebooks use this server.
+
+    \b
+    Example:
+        osintlab sandbox serve --port 8765
+    """
+    from .sandbox import serve
+
+    serve(port, web, announce=click.echo)
+
+
+@sandbox.command("hosts")
+@_teaching_errors
+def sandbox_hosts() -> None:
+    """List the fictional websites a sandbox session can reach.
+
+    \b
+    Example:
+        osintlab sandbox hosts
+    """
+    from .sandbox import hosts
+
+    for host in hosts():
+        click.echo(f"http://{host}/")
+
+
+# -- evidence -------------------------------------------------------------------------
+@main.group()
+def evidence() -> None:
+    """Case folders: verify, export and report evidence (osintlab.evidence).
+
+    \b
+    Example:
+        osintlab evidence verify CASE-2024-017-20240501T080000Z.zip
+    """
+
+
+@evidence.command("verify")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@_teaching_errors
+def evidence_verify(path: Path) -> None:
+    """Check an exported archive (zip), an unpacked archive or a case folder.
+
+    Recomputes every hash and the log's chain; prints one line per problem and exits 1
+    when anything was altered, removed, reordered or added.
+
+    \b
+    Example:
+        osintlab evidence verify CASE-2024-017-20240501T080000Z.zip
+    """
+    from .evidence import verify_archive
+    from .exceptions import TamperDetected
+
+    try:
+        result = verify_archive(path)
+    except TamperDetected as error:
+        for finding in error.findings:
+            click.echo(finding)
+        sys.exit(1)
+    click.echo(
+        f"{result['case']}: intact ({result['items']} items, {result['entries']} log entries)"
+    )
+
+
+@evidence.command("export")
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_teaching_errors
+def evidence_export(case: Path) -> None:
+    """Write log.csv and a zip with MANIFEST.sha256 for hand-over.
+
+    \b
+    Example:
+        osintlab evidence export cases/CASE-2024-017
+    """
+    from .evidence import open_case
+
+    click.echo(str(open_case(case).export()))
+
+
+@evidence.command("report")
+@click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--language", "-l", default="en", show_default=True, help="e.g. en or ru.")
+@click.option("--summary", default="", help="The summary paragraph.")
+@_teaching_errors
+def evidence_report(case: Path, language: str, summary: str) -> None:
+    """Write the case report as one HTML file (works offline) and as DOCX.
+
+    \b
+    Example:
+        osintlab evidence report cases/CASE-2024-017 --language ru
+    """
+    from .evidence import open_case
+
+    paths = open_case(case).report(language=language, summary=summary)
+    click.echo(f"{paths['html']}\n{paths['docx']}")
+
+
+# -- datasets ---------------------------------------------------------------------------
+@main.group()
+def datasets() -> None:
+    """Build the fictional world's datasets, or verify them against their MANIFESTs.
+
+    \b
+    Example:
+        osintlab datasets verify
+    """
+
+
+@datasets.command("build")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the datasets into (default: the repository's datasets/, and the "
+    "ground truth into grading/world/).",
+)
+@_teaching_errors
+def datasets_build(out: Path | None) -> None:
+    """Generate every dataset of the fictional world (same seed, same bytes every time).
+
+    \b
+    Example:
+        osintlab datasets build --out /tmp/world
+    """
+    from .world.build import build
+
+    names = build(out)
+    click.echo(f"Built {len(names)} dataset(s): {', '.join(names)}")
+
+
+@datasets.command("verify")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The datasets folder to check (default: the one lessons use).",
+)
+@_teaching_errors
+def datasets_verify(root: Path | None) -> None:
+    """Check every dataset file against its MANIFEST; name each changed, added or missing file.
+
+    Exits 1 if any file differs.
+
+    \b
+    Example:
+        osintlab datasets verify --root datasets
+    """
+    from .datasets import verify
+
+    result = verify(root)
+    for line in result.lines():
+        click.echo(line)
+    if not result.ok:
+        raise click.ClickException(
+            f"{len(result.lines())} file(s) differ from their MANIFEST. Restore them from the "
+            "course repository, or rebuild with `osintlab datasets build`."
+        )
+    click.echo("Every dataset file matches its MANIFEST.")
 
 
 if __name__ == "__main__":
