@@ -199,6 +199,20 @@ def segwit_decode(hrp: str, address: str) -> tuple[int, bytes]:
     return data[0], bytes(program)
 
 
+def segwit_encode(hrp: str, version: int, program: bytes) -> str:
+    """The segwit address for a witness ``version`` and ``program`` (BIP-173/350 reference).
+
+    Example:
+        >>> segwit_encode("bc", 0, bytes.fromhex("751e76e8199196d454941c45d1b3a323f1433bd6"))
+        'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'
+    """
+    data = [version, *_convertbits(list(program), 8, 5)]
+    constant = 1 if version == 0 else _BECH32M_CONST
+    polymod = _polymod([*_hrp_expand(hrp), *data, 0, 0, 0, 0, 0, 0]) ^ constant
+    checksum = [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
+    return hrp + "1" + "".join(BECH32_CHARSET[d] for d in data + checksum)
+
+
 # ---- Keccak-256 and EIP-55 --------------------------------------------------------------------
 
 _ROUND_CONSTANTS = [

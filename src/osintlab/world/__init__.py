@@ -12,10 +12,12 @@ Example:
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from datetime import UTC, datetime
 
-__all__ = ["REFERENCE", "SEED", "rng"]
+__all__ = ["REFERENCE", "SEED", "csv_bytes", "rng"]
 
 #: The one seed of the world. Changing it changes wallets, ids and times everywhere.
 SEED = 4041
@@ -26,3 +28,17 @@ REFERENCE = datetime(2025, 1, 20, 9, 0, tzinfo=UTC)
 def rng(topic: str, seed: int = SEED) -> random.Random:
     """A random generator for one topic, fixed by the seed (string seeds hash stably)."""
     return random.Random(f"{seed}:{topic}")
+
+
+def csv_bytes(rows: list[dict[str, str]]) -> bytes:
+    """Rows as UTF-8 CSV with a header and Unix line ends, the same bytes on every machine.
+
+    Example:
+        >>> csv_bytes([{"id": "P1", "name": "Бекова"}]).decode().splitlines()
+        ['id,name', 'P1,Бекова']
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")

@@ -16,12 +16,10 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import REFERENCE, SEED, rng
+from . import REFERENCE, SEED, csv_bytes, rng
 from ._addresses import p2pkh, p2wpkh, tron
 
 
@@ -179,14 +177,6 @@ def labels(seed: int = SEED) -> list[dict[str, str]]:
     ]
 
 
-def _csv(rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
 def files(seed: int = SEED) -> dict[str, bytes]:
     """The ``crypto`` dataset.
 
@@ -195,9 +185,9 @@ def files(seed: int = SEED) -> dict[str, bytes]:
         ['btc_transactions.csv', 'labels.csv', 'tron_usdt_transfers.csv']
     """
     return {
-        "btc_transactions.csv": _csv(btc_rows(seed)),
-        "tron_usdt_transfers.csv": _csv(tron_rows(seed)),
-        "labels.csv": _csv(labels(seed)),
+        "btc_transactions.csv": csv_bytes(btc_rows(seed)),
+        "tron_usdt_transfers.csv": csv_bytes(tron_rows(seed)),
+        "labels.csv": csv_bytes(labels(seed)),
     }
 
 

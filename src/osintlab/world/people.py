@@ -19,11 +19,11 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import iuliia
+
+from . import csv_bytes
 
 #: One invented block of mobile numbers per country (E.164 prefix -> how it is written).
 PHONE_BLOCKS: dict[str, tuple[str, str]] = {
@@ -157,14 +157,6 @@ def person(person_id: str) -> Person:
     raise KeyError(f"no person {person_id!r} in the cast")
 
 
-def _csv(rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
 def files() -> dict[str, bytes]:
     """The ``people`` dataset: a register extract, the spellings per source, organisations.
 
@@ -188,9 +180,9 @@ def files() -> dict[str, bytes]:
         for source, text in member.spellings().items():
             spellings.append({"register_id": rid, "source": source, "spelling": text})
     return {
-        "register.csv": _csv(register),
-        "spellings.csv": _csv(spellings),
-        "organisations.csv": _csv([dict(o) for o in ORGANISATIONS]),
+        "register.csv": csv_bytes(register),
+        "spellings.csv": csv_bytes(spellings),
+        "organisations.csv": csv_bytes([dict(o) for o in ORGANISATIONS]),
     }
 
 

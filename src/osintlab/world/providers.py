@@ -13,24 +13,14 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
-from . import SEED, rng
+from . import SEED, csv_bytes, rng
 from .crypto import wallets
 from .domains import IP
 from .people import person
 
 TIERS = ("1-subscriber", "2-traffic", "3-content")
-
-
-def _csv(rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
 
 
 def _json(data) -> bytes:
@@ -76,10 +66,10 @@ def _steppe(seed: int) -> dict[str, bytes]:
         "steppe-mobile/0-letter.txt": _letter(
             "Steppe Mobile JSC (fictional)", "No. 24-117/KR", "2024-11-20", "2024-11-18",
             "subscriber data, call detail records, SMS content of 2024-11-12"),
-        "steppe-mobile/1-subscriber.csv": _csv([_subscriber("P1", "2016-03-01"),
+        "steppe-mobile/1-subscriber.csv": csv_bytes([_subscriber("P1", "2016-03-01"),
                                                 _subscriber("P5", "2021-07-15")]),
-        "steppe-mobile/2-traffic.csv": _csv(traffic),
-        "steppe-mobile/3-content.csv": _csv([
+        "steppe-mobile/2-traffic.csv": csv_bytes(traffic),
+        "steppe-mobile/3-content.csv": csv_bytes([
             {"msisdn": p5, "other_party": p1, "time_utc": "2024-11-12T09:14:00Z",
              "type": "sms", "text": "Ещё трое заплатили за айфоны, переведу вечером как обычно"},
             {"msisdn": p1, "other_party": p5, "time_utc": "2024-11-12T09:20:00Z",
@@ -106,8 +96,8 @@ def _alatoo(seed: int) -> dict[str, bytes]:
         "alatoo-telecom/0-letter.txt": _letter(
             "Ala-Too Telecom (fictional)", "MLA 2024/KG-33", "2024-12-02", "2024-11-21",
             "subscriber data, data-session records (cell and city), no stored content"),
-        "alatoo-telecom/1-subscriber.csv": _csv([_subscriber("P2", "2019-05-20")]),
-        "alatoo-telecom/2-traffic.csv": _csv(sessions),
+        "alatoo-telecom/1-subscriber.csv": csv_bytes([_subscriber("P2", "2019-05-20")]),
+        "alatoo-telecom/2-traffic.csv": csv_bytes(sessions),
         "alatoo-telecom/3-content.txt": (
             b"No content is stored for data sessions; this tier is empty for this request.\n"
         ),
@@ -129,7 +119,7 @@ def _koinbridge(seed: int) -> dict[str, bytes]:
                     "document": "passport (copy withheld in the training copy)"},
             "opened": "2022-08-30",
         }),
-        "koinbridge/2-traffic.csv": _csv([
+        "koinbridge/2-traffic.csv": csv_bytes([
             {"account_id": "KB-0048213", "time_utc": f"2024-11-{d:02d}T{h:02d}:10:00Z",
              "event": event, "ip": ip}
             for d, h, event, ip in ((14, 5, "login", "203.0.113.118"),
@@ -155,7 +145,7 @@ def _social(seed: int) -> dict[str, bytes]:
         "social-example/1-subscriber.json": _json({
             "handle": "daniyar.m91", "registered": "2018-02-11T10:00:00Z",
             "email": who.email, "phone": who.phone, "name_given": who.informal}),
-        "social-example/2-traffic.csv": _csv([
+        "social-example/2-traffic.csv": csv_bytes([
             {"handle": "daniyar.m91", "time_utc": f"2024-11-{d:02d}T0{h}:00:00Z", "ip": ip,
              "event": "login"}
             for d, h, ip in ((4, 6, IP["network_now"]), (9, 7, "203.0.113.9"),
