@@ -20,15 +20,17 @@ from pathlib import Path
 import iuliia
 from iuliia.schema import TranslitSchema
 
+from ._i18n import N_
+
 LANGUAGES = ("ru", "kk", "ky", "tg", "tk", "uz")
 
 LANGUAGE_NAMES = {
-    "ru": "Russian",
-    "kk": "Kazakh",
-    "ky": "Kyrgyz",
-    "tg": "Tajik",
-    "tk": "Turkmen",
-    "uz": "Uzbek",
+    "ru": N_("Russian"),
+    "kk": N_("Kazakh"),
+    "ky": N_("Kyrgyz"),
+    "tg": N_("Tajik"),
+    "tk": N_("Turkmen"),
+    "uz": N_("Uzbek"),
 }
 
 #: Country codes people type instead of language codes.

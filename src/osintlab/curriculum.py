@@ -42,7 +42,7 @@ import nbformat
 import yaml
 
 from ._cells import HIDDEN_TESTS, SOLUTION
-from ._i18n import _
+from ._i18n import N_, _
 from .exceptions import CurriculumError
 
 __all__ = [
@@ -90,12 +90,12 @@ _FORM_EXAMPLES = {
 }
 
 _PLAIN_TYPES = {
-    "integer": "a whole number",
-    "number": "a number",
-    "string": "text",
-    "boolean": "true or false",
-    "array": "a list (lines starting with '- ')",
-    "object": "a mapping (indented 'key: value' lines)",
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "string": N_("text"),
+    "boolean": N_("true or false"),
+    "array": N_("a list (lines starting with '- ')"),
+    "object": N_("a mapping (indented 'key: value' lines)"),
 }
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import _namekey, _translit
-from ._i18n import _
+from ._i18n import N_, _
 from .exceptions import NameScriptError
 
 __all__ = ["LANGUAGES", "Match", "match", "to_cyrillic", "variants"]
@@ -320,22 +320,22 @@ def _ending_length(token: str) -> int:
 
 
 _LABEL_WORDS = {
-    "kh/h": "kh or h",
-    "x/kh": "x or kh",
-    "zh/j": "zh or j",
-    "dzh/j": "dzh or j",
-    "y/i": "y or i",
-    "ye/e": "ye or e",
-    "ie/e": "-iev or -ev",
-    "j/y": "j or y",
-    "yo/e": "yo or e for ё",
-    "ё/е": "ё or е",
-    "-off/-ov": "-off or -ov",
-    "oʻ/u": "oʻ or u for ў",
-    "ý/u": "ý or u for у",
-    "w/v": "w or v",
-    "q/k": "q or k",
-    "initial": "an initial for a name",
+    "kh/h": N_("kh or h"),
+    "x/kh": N_("x or kh"),
+    "zh/j": N_("zh or j"),
+    "dzh/j": N_("dzh or j"),
+    "y/i": N_("y or i"),
+    "ye/e": N_("ye or e"),
+    "ie/e": N_("-iev or -ev"),
+    "j/y": N_("j or y"),
+    "yo/e": N_("yo or e for ё"),
+    "ё/е": N_("ё or е"),
+    "-off/-ov": N_("-off or -ov"),
+    "oʻ/u": N_("oʻ or u for ў"),
+    "ý/u": N_("ý or u for у"),
+    "w/v": N_("w or v"),
+    "q/k": N_("q or k"),
+    "initial": N_("an initial for a name"),
 }
 
 

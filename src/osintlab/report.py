@@ -193,7 +193,7 @@ def render_docx(data: dict, target: Path) -> None:
     _ = data["_"]
     document = Document()
     document.styles["Normal"].font.size = Pt(10)
-    document.add_heading(f"{_('Case report')}: {data['case'].id}", level=0)
+    document.add_heading(_("Case report") + f": {data['case'].id}", level=0)
 
     def table(header: list[str], rows: list[list[str]], style: str = "Table Grid"):
         grid = document.add_table(rows=1, cols=len(header))
@@ -222,7 +222,7 @@ def render_docx(data: dict, target: Path) -> None:
     for finding in data["findings"]:
         text = finding["text"]
         if finding["items"]:
-            text += f" ({_('evidence')}: {', '.join(finding['items'])})"
+            text += " (" + _("evidence") + f": {', '.join(finding['items'])})"
         if finding["place"]:
             text += " — {:.5f}, {:.5f}".format(*finding["place"])
         document.add_paragraph(text, style="List Number")
@@ -238,7 +238,7 @@ def render_docx(data: dict, target: Path) -> None:
            for r in data["custody"]])
     document.add_heading(_("Collection forms"), level=1)
     for form in data["forms"]:
-        document.add_heading(f"{_('Collection form')}: {form['item']}", level=2)
+        document.add_heading(_("Collection form") + f": {form['item']}", level=2)
         table([_("Field"), _("Value")], [[label, value] for label, value in form["fields"]])
         if form["image_bytes"]:
             document.add_picture(io.BytesIO(form["image_bytes"]), width=Cm(15))

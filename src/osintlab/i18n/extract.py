@@ -99,7 +99,7 @@ def package_messages(package: Path | None = None) -> list[polib.POEntry]:
     catalog: dict[str, polib.POEntry] = {}
     found = extract_from_dir(
         str(folder),
-        method_map=[("**.py", "python")],
+        method_map=[("**.py", "python"), ("**/templates/**.j2", "jinja2.ext:babel_extract")],
         keywords=KEYWORDS,
         comment_tags=("Translators:",),
         strip_comment_tags=True,
