@@ -199,6 +199,12 @@ def test_file_capture_and_response_capture(site, tmp_path):
     assert record["http"]["status"] == 200 and record["final_url"].endswith("price-list.txt")
     assert (case.root / "items" / record["item"] / "capture.warc.gz").exists()
     assert list(case.items["item"]) == ["E0001", "E0002"]
+    assert record == case.record("E0002")  # what capture returns is what record.json holds
+    folder = case.root / "items" / "E0002"  # original read-only, working copy made, editable
+    original = folder / record["file"]["original"]
+    assert not original.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    assert (folder / record["file"]["working"]).read_bytes() == original.read_bytes()
+    assert (folder / record["file"]["working"]).stat().st_mode & stat.S_IWUSR
 
 
 class FixedCase(Case):

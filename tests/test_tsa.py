@@ -60,3 +60,70 @@ def test_unreachable_tsa_is_a_clear_error(tmp_path):
         case.capture(source)
     assert "http://127.0.0.1:9/tsa" in str(error.value)
     assert case.captures() == [] and not list((case.root / "items").iterdir())
+
+
+# -- the classroom TSA inside the sandbox: http://tsa.example/ -------------------------------
+@pytest.fixture(scope="module")
+def sandbox_server():
+    from pathlib import Path
+
+    from osintlab._sandbox_server import SandboxServer
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "sandbox-web"
+    running = SandboxServer(fixture).start()
+    yield running
+    running.stop()
+
+
+def test_sandbox_tsa_stamps_a_capture_that_openssl_verifies(sandbox_server, tmp_path,
+                                                             monkeypatch):
+    """Inside a notebook (sandbox named by the environment, no session given), does
+    tsa_url="http://tsa.example/" get a token through the sandbox that openssl accepts?"""
+    monkeypatch.setenv("OSINTLAB_SANDBOX_URL", sandbox_server.url)
+    case = open_case(tmp_path / "CASE-2024-017", investigator="A. Karimova",
+                     tsa_url="http://tsa.example/", screenshots=False)
+    source = tmp_path / "offer.html"
+    source.write_text("<p>Documents to order, fictional</p>", encoding="utf-8")
+    record = case.capture(source, note="offer page saved by the witness")
+    folder = case.root / "items" / record["item"]
+    assert record["timestamp"]["tsa_url"] == "http://tsa.example/"
+    ca = case.root / "tsa" / "ca.pem"  # fetched from http://tsa.example/ca.pem and kept
+    assert ca.read_bytes() == sandbox_server.tsa.ca_file.read_bytes()
+    good = openssl_verify(folder / "timestamp.tsr", folder / "original" / "offer.html", ca)
+    assert good.returncode == 0 and "Verification: OK" in good.stdout, good.stderr
+    assert "Classroom Time-Stamping Authority" in token_text(
+        (folder / "timestamp.tsr").read_bytes())
+    assert case.verify()["status"] == "intact"
+
+
+def test_sandbox_tsa_is_reached_through_the_session_and_its_ca_is_per_server(sandbox_server,
+                                                                           tmp_path):
+    """With the session passed (as the m02 notebooks do), is the web capture stamped, and
+    does a token from this server fail under another server's CA?"""
+    from osintlab import sandbox
+    from osintlab._sandbox_server import SandboxServer
+
+    web = sandbox.session(sandbox_server)
+    case = open_case(tmp_path / "CASE-2024-018", investigator="A. Karimova",
+                     tsa_url="http://tsa.example/", session=web, screenshots=False)
+    record = case.capture("http://shop.example/robots.txt", note="robots")
+    folder = case.root / "items" / record["item"]
+    original = folder / record["file"]["original"]
+    assert openssl_verify(folder / "timestamp.tsr", original,
+                          case.root / "tsa" / "ca.pem").returncode == 0
+    other = SandboxServer(sandbox_server.web)  # a second trainee's server: its own CA
+    assert other.tsa.ca_file.read_bytes() != sandbox_server.tsa.ca_file.read_bytes()
+    foreign = openssl_verify(folder / "timestamp.tsr", original, other.tsa.ca_file)
+    assert foreign.returncode != 0
+
+
+def test_sandbox_tsa_explains_a_request_that_is_not_a_timestamp_query(sandbox_server):
+    """Does a POST that is not an RFC 3161 query get a 415 that says what to send?"""
+    from osintlab import sandbox
+
+    web = sandbox.session(sandbox_server)
+    answer = web.post("http://tsa.example/", data=b"hello",
+                      headers={"Content-Type": "text/plain"})
+    assert answer.status_code == 415
+    assert "application/timestamp-query" in answer.text and "openssl ts -query" in answer.text
+    assert web.get("http://tsa.example/ca.pem").text.startswith("-----BEGIN CERTIFICATE-----")

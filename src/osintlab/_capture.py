@@ -18,8 +18,10 @@ import ctypes
 import io
 import json
 import mimetypes
+import os
 import re
 import socket
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,17 +241,44 @@ class _Timex(ctypes.Structure):
     _fields_ = [("modes", ctypes.c_uint), ("rest", ctypes.c_byte * 204)]
 
 
+_LIBC: list = []
+
+
 def clock_synchronised() -> dict:
     """Whether the system clock is synchronised (the kernel's NTP state), and how we know."""
     how = _("kernel clock state (adjtimex)")
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        state = libc.adjtimex(ctypes.byref(_Timex()))
+        if not _LIBC:
+            _LIBC.append(ctypes.CDLL(None, use_errno=True))
+        state = _LIBC[0].adjtimex(ctypes.byref(_Timex()))
     except (OSError, AttributeError):
         return {"synchronised": None, "how": _("unknown: the clock state cannot be read here")}
     if state < 0:
         return {"synchronised": None, "how": how}
     return {"synchronised": state != 5, "how": how}  # 5 = TIME_ERROR: not synchronised
+
+
+CLOCK_MAX_AGE = 10.0  # seconds a reading of the clock state is reused between captures
+_CLOCK: dict = {}
+
+
+def clock_state(max_age: float = CLOCK_MAX_AGE) -> dict:
+    """:func:`clock_synchronised`, read at most once every ``max_age`` seconds.
+
+    A capture records the clock state; a burst of captures shares one reading (the kernel's
+    NTP state does not change from one millisecond to the next). The reading's language is
+    part of the cache key, so a trainee who switches language gets the new wording.
+
+    Example:
+        >>> clock_state()["how"] == clock_synchronised()["how"]
+        True
+    """
+    key = (os.environ.get("OSINTLAB_LANG"), os.environ.get("LANGUAGE"))
+    now = time.monotonic()
+    cached = _CLOCK.get(key)
+    if cached is None or now - cached[0] > max_age:
+        cached = _CLOCK[key] = (now, clock_synchronised())
+    return dict(cached[1])
 
 
 def warc_headers(pairs: list[tuple[str, str]], status_line: str, protocol: str):

@@ -4,7 +4,7 @@ Every entry has ``seq`` (1, 2, 3 ...), ``prev`` (the previous entry's hash, ``sh
 64 zeros for the first) and ``hash`` (SHA-256 of the entry's canonical JSON without
 ``hash``). Changing, removing, swapping or inserting a line breaks the chain at that line,
 and :func:`check_chain` says which. Appends go to the end of the file with one ``write`` and
-an ``fsync``; nothing already written is ever rewritten. Whole files beside the log
+an ``fdatasync``; nothing already written is ever rewritten. Whole files beside the log
 (``case.json``, ``record.json``) are written with :func:`write_atomic`: to a temporary file,
 fsync, then rename into place.
 
@@ -28,6 +28,7 @@ from typing import Any
 from ._i18n import _
 
 GENESIS = "sha256:" + "0" * 64
+_datasync = getattr(os, "fdatasync", os.fsync)
 
 
 def canonical(data: Any) -> bytes:
@@ -114,7 +115,7 @@ class CustodyLog:
                 if written != len(line):
                     raise OSError(28, os.strerror(28))
                 if self.sync:
-                    os.fsync(descriptor)
+                    _datasync(descriptor)  # the new bytes and the new size
             except OSError:
                 # A partial line would break the chain: cut back to what was there before.
                 os.ftruncate(descriptor, size)

@@ -18,9 +18,12 @@ once and kept in memory.
 wall, a legacy charset, a slow page...). Each server has its own state object (rate-limit
 counters, logged-in sessions): two trainees' servers never share anything.
 
-A host that is not a folder of files (the classroom time-stamping authority, for instance) is
-added with ``server.mount(host, app)``, where ``app(request) -> Reply`` is any callable taking a
-:class:`Request` and returning a :class:`Reply`.
+A host that is not a folder of files is added with ``server.mount(host, app)``, where
+``app(request) -> Reply`` is any callable (or coroutine function) taking a :class:`Request` and
+returning a :class:`Reply`. Every server mounts the classroom time-stamping authority this way
+as ``tsa.example`` (:data:`TSA_HOST`): RFC 3161 over HTTP POST
+(``application/timestamp-query``), with its own test CA per server instance, published at
+``http://tsa.example/ca.pem``.
 
 Example:
     >>> from osintlab._sandbox_server import normalise_path
@@ -63,6 +66,7 @@ _TYPES = {
     ".gif": "image/gif", ".webp": "image/webp", ".ico": "image/x-icon", ".csv": "text/csv",
     ".pdf": "application/pdf",
 }
+TSA_HOST = "tsa.example"  # the classroom time-stamping authority every server mounts
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 _LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$")
 
@@ -270,6 +274,7 @@ class SandboxServer:
         rate_window: float | None = None,
         rate_retry_after: int | None = None,
         rate_limits: bool = True,
+        tsa: bool = True,
     ) -> None:
         self.web = Path(web)
         self.requested_port = port
@@ -285,6 +290,9 @@ class SandboxServer:
         self._stopped: asyncio.Event | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        self.tsa = None
+        if tsa and TSA_HOST not in self.sites:
+            self.tsa = _mount_tsa(self)
 
     # public ------------------------------------------------------------------------------
     @property
@@ -554,6 +562,50 @@ class SandboxServer:
             "These websites are invented for the course. They run on this computer only: "
             "nothing you open here reaches the real internet."
         ), f"<ul>{items}</ul>")
+
+
+# -- the classroom time-stamping authority ----------------------------------------------------
+def _mount_tsa(server: SandboxServer):
+    """Mount a :class:`~osintlab._tsa.ClassroomTSA` (its own test CA) as ``tsa.example``."""
+    from ._tsa import ClassroomTSA
+    from .exceptions import EvidenceError
+
+    tsa = ClassroomTSA()  # a fresh CA and signing key in a temporary folder, per server
+    ca = tsa.ca_file.read_bytes()
+
+    async def app(request: Request) -> Reply:
+        path = request.path.split("?")[0]
+        if request.method == "POST":
+            kind = next((v for k, v in request.headers.items() if k.lower() == "content-type"),
+                        "")
+            if kind.split(";")[0].strip().lower() != "application/timestamp-query":
+                return _page(415, _("Not a time-stamp request"), _(
+                    "This time-stamping authority answers RFC 3161 requests only: POST a "
+                    "query made with 'openssl ts -query' as application/timestamp-query."
+                ))
+            try:
+                loop = asyncio.get_running_loop()
+                token = await loop.run_in_executor(None, tsa.reply, request.body)
+            except EvidenceError as error:
+                return _page(400, _("Bad time-stamp request"), html.escape(str(error)[:300]))
+            return Reply(200, {"Content-Type": "application/timestamp-reply"}, token)
+        if request.method not in ("GET", "HEAD"):
+            return _page(405, _("Method not allowed"), _("This site answers GET and POST only."))
+        if path == "/ca.pem":
+            return Reply(200, {"Content-Type": "application/x-pem-file"}, ca)
+        if path in ("", "/"):
+            return _page(200, _("Classroom time-stamping authority"), _(
+                "A fictional RFC 3161 authority for training: send it a time-stamp query "
+                "(POST, application/timestamp-query) and it signs the hash with the time. "
+                "Its test CA certificate is at /ca.pem; check a token with "
+                "'openssl ts -verify -in token.tsr -data file -CAfile ca.pem'. A token from "
+                "it proves nothing in court."
+            ))
+        return _page(404, _("Page not found"), _("There is no page '{path}' on {host}.").format(
+            path=html.escape(path[:200]), host=TSA_HOST))
+
+    server.mount(TSA_HOST, app, _("Classroom time-stamping authority (fictional)"))
+    return tsa
 
 
 # -- tornado glue ----------------------------------------------------------------------------

@@ -78,13 +78,17 @@ def make_query(data: bytes) -> bytes:
         return _run(["ts", "-query", "-data", handle.name, "-sha256", "-cert"])
 
 
-def request_token(url: str, data: bytes, timeout: float = 30) -> bytes:
-    """Ask the authority at ``url`` to time-stamp ``data``; the token (``.tsr``) as bytes."""
+def request_token(url: str, data: bytes, timeout: float = 30, session=None) -> bytes:
+    """Ask the authority at ``url`` to time-stamp ``data``; the token (``.tsr``) as bytes.
+
+    ``session`` (a ``requests.Session``) carries the query; the classroom authority
+    ``http://tsa.example/`` is reached through the sandbox's session, like any sandbox host.
+    """
     import requests
 
     query = make_query(data)
     try:
-        response = requests.post(
+        response = (session or _session_for(url)).post(
             url, data=query, headers={"Content-Type": "application/timestamp-query"},
             timeout=timeout,
         )
@@ -95,6 +99,52 @@ def request_token(url: str, data: bytes, timeout: float = 30) -> bytes:
                 "The time-stamping authority at {url} did not answer ({error}). "
                 "Check the TSA address in the case settings, or capture without one."
             ).format(url=url, error=type(error).__name__),
+            url=url,
+        ) from error
+    return response.content
+
+
+def is_classroom(url: str) -> bool:
+    """True when ``url`` names the sandbox's classroom authority (``http://tsa.example/``).
+
+    Example:
+        >>> is_classroom("http://tsa.example/"), is_classroom("https://tsa.academy.example/")
+        (True, False)
+    """
+    from urllib.parse import urlsplit
+
+    from ._sandbox_server import TSA_HOST
+
+    try:
+        parts = urlsplit(url)
+        return parts.scheme == "http" and (parts.hostname or "").rstrip(".") == TSA_HOST
+    except ValueError:
+        return False
+
+
+def _session_for(url: str):
+    """The sandbox's session for the classroom authority, a plain one for any other."""
+    if is_classroom(url):
+        from . import sandbox
+
+        return sandbox.session()
+    import requests
+
+    return requests.Session()
+
+
+def classroom_ca(url: str, session=None) -> bytes:
+    """The classroom authority's test CA certificate (PEM), fetched from ``<url>/ca.pem``."""
+    import requests
+
+    address = url.split("?")[0].rstrip("/") + "/ca.pem"
+    try:
+        response = (session or _session_for(url)).get(address, timeout=30)
+        response.raise_for_status()
+    except requests.RequestException as error:
+        raise EvidenceError(
+            _("The classroom time-stamping authority at {url} did not give its CA "
+              "certificate ({error}).").format(url=url, error=type(error).__name__),
             url=url,
         ) from error
     return response.content

@@ -75,20 +75,90 @@ def _sha256(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def _file_sha256(path: Path) -> str:
+def _file_sha256(path: str | Path, buffer: memoryview | None = None) -> str:
+    """``sha256:<hex>`` of a file; with ``buffer`` (reused between files) read straight
+    into it with no Python file object (``case.verify`` hashes thousands of small files)."""
+    if buffer is None or not hasattr(os, "readv"):
+        with open(path, "rb", buffering=0) as handle:
+            return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        while size := os.readv(descriptor, (buffer,)):
+            digest.update(buffer[:size])
+    finally:
+        os.close(descriptor)
     return "sha256:" + digest.hexdigest()
 
 
-def _write(path: Path, data: bytes, sync: bool) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
+_datasync = getattr(os, "fdatasync", os.fsync)  # the data and size, not the access times
+
+
+def _create(path: str | Path, data: bytes, sync: bool, mode: int = 0o644) -> None:
+    """Create a new file holding ``data`` (one open, one write); with ``sync``, on disk.
+
+    ``O_EXCL``: a capture never writes over an existing file. ``mode`` is set at creation,
+    so the evidentiary original is read-only from its first byte (no later chmod).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags, mode)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
         if sync:
-            handle.flush()
-            os.fsync(handle.fileno())
+            _datasync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _files_below(folder: str) -> dict[str, str]:
+    """Every file under an item folder (``relative/posix/name`` -> path), in one pass.
+
+    The top-level folders in :data:`NOT_HASHED` (working copies) are not entered.
+    """
+    found: dict[str, str] = {}
+    pending = [("", folder)]
+    while pending:
+        prefix, path = pending.pop()
+        with os.scandir(path) as listing:
+            for entry in listing:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if prefix or entry.name not in NOT_HASHED:
+                        pending.append((relative + "/", entry.path))
+                elif entry.is_file():
+                    found[relative] = entry.path
+    return found
+
+
+_TEXTS: dict[tuple, dict[str, str]] = {}
+
+
+def _texts() -> dict[str, str]:
+    """The fixed sentences of a collection record, translated once per language."""
+    key = (os.environ.get("OSINTLAB_LANG"), os.environ.get("OSINTLAB_LOCALEDIR"))
+    texts = _TEXTS.get(key)
+    if texts is None:
+        texts = _TEXTS[key] = {
+            "web_changes": _(
+                "The content was stored byte for byte as received. The site received one "
+                "request from this machine (GET, User-Agent naming this tool) and may have "
+                "logged it."
+            ),
+            "file_changes": _("None: the file was copied byte for byte and only read."),
+            "shot_changes": _(
+                "Chromium loaded the page once more for the screenshot (a second request)."
+            ),
+            "shot_off": _("no screenshot: switched off for this capture"),
+            "web_page": _("web page"),
+            "web_file": _("web file"),
+            "file": _("file"),
+            "method_get": _("HTTP GET, following redirects"),
+            "method_response": _("a requests.Response given to capture()"),
+            "method_copy": _("file copy"),
+        }
+    return texts
 
 
 def _os_error(error: OSError, where: Path) -> EvidenceError:
@@ -151,6 +221,7 @@ class Case:
         self.session = session
         self.recovered: list[str] = []
         self._by_hash: dict[str, str] | None = None
+        self._items_ready = False  # items/ known to exist: no mkdir per capture
         if _recover:
             self._recover()
 
@@ -362,7 +433,6 @@ class Case:
                 ).format(item=known, case=self.id),
                 item=known,
             )
-        self._writable()
         moment = self.now()
         when = _utc(moment)
         item = self._next_id()
@@ -370,17 +440,20 @@ class Case:
         partial = items / f".{item}.partial"
         final = items / item
         try:
-            items.mkdir(exist_ok=True)
-            partial.mkdir()
-            files = self._write_item(partial, item, fetched, note, when, persona, screenshot,
-                                     sha256, embedded_in)
+            if not self._items_ready:
+                items.mkdir(exist_ok=True)
+                self._items_ready = True
+            partial.mkdir()  # a read-only case fails here, before anything is written
+            files, data = self._write_item(partial, item, fetched, note, when, persona,
+                                           screenshot, sha256, embedded_in)
             os.replace(partial, final)
             self._last_number = int(item[1:])
             if self.sync:
-                fsync_folder(items)
+                fsync_folder(items)  # the rename is on disk before the log names the item
         except OSError as error:
             _remove_tree(partial)
-            raise _os_error(error, partial) from error
+            read_only = error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+            raise _os_error(error, self.root if read_only else partial) from error
         except BaseException:
             _remove_tree(partial)
             raise
@@ -394,31 +467,32 @@ class Case:
             _remove_tree(final)  # never logged, so never evidence: take it back out
             raise
         self._hash_index().setdefault(sha256, item)
-        return json.loads((final / "record.json").read_text(encoding="utf-8"))
+        return json.loads(data)  # exactly what record.json holds, without reading it back
 
     def _write_item(self, folder, item, fetched, note, when, persona, screenshot, sha256,
-                    embedded_in) -> dict[str, str]:
-        from . import __version__
+                    embedded_in) -> tuple[dict[str, str], bytes]:
+        """Write one item's files into ``folder``; return the files' hashes and record.json.
 
-        (folder / "original").mkdir()
-        (folder / "working").mkdir()
-        original = folder / "original" / fetched.filename
-        _write(original, fetched.body, self.sync)
-        original.chmod(0o444)
-        shutil.copyfile(original, folder / "working" / fetched.filename)
-        (folder / "working" / fetched.filename).chmod(0o644)
-        files = {f"original/{fetched.filename}": sha256}
+        Durability (``sync``): each evidentiary file (original, WARC, screenshot, token,
+        record) is fdatasync'ed as it is written; the caller then renames the folder into
+        place and fsyncs ``items/`` once, before the log entry is written. That one folder
+        sync also makes the names inside the new item folder durable on the journaling file
+        systems a case lives on (ext4, XFS: metadata is committed in order, and each
+        fdatasync of a new file has already committed its name). The working copy is
+        written from memory and not synced: it is not evidence, and ``working_copy()``
+        makes a fresh one at any time.
+        """
+        texts = _texts()
+        base = os.fspath(folder)
+        name = fetched.filename
+        os.mkdir(os.path.join(base, "original"))
+        os.mkdir(os.path.join(base, "working"))
+        _create(os.path.join(base, "original", name), fetched.body, self.sync, 0o444)
+        _create(os.path.join(base, "working", name), fetched.body, False)
+        files = {f"original/{name}": sha256}
         web = fetched.is_web
         url = fetched.final_url or fetched.url
-        changes = list(fetched.changes)
-        if web:
-            changes.insert(0, _(
-                "The content was stored byte for byte as received. The site received one "
-                "request from this machine (GET, User-Agent naming this tool) and may have "
-                "logged it."
-            ))
-        else:
-            changes.insert(0, _("None: the file was copied byte for byte and only read."))
+        changes = [texts["web_changes"] if web else texts["file_changes"], *fetched.changes]
         shot_note = None
         wants_shot = self.screenshots if screenshot is None else screenshot
         if web and fetched.is_html and wants_shot:
@@ -426,28 +500,27 @@ class Case:
 
             png, shot_note = _screenshot.take(url, when)
             if png is not None:
-                _write(folder / "screenshot.png", png, self.sync)
+                _create(os.path.join(base, "screenshot.png"), png, self.sync)
                 files["screenshot.png"] = _sha256(png)
-                changes.append(_(
-                    "Chromium loaded the page once more for the screenshot (a second request)."
-                ))
+                changes.append(texts["shot_changes"])
         elif web and fetched.is_html:
-            shot_note = _("no screenshot: switched off for this capture")
+            shot_note = texts["shot_off"]
         timestamp = None
         if self.tsa_url:
             from . import _tsa
 
-            token = _tsa.request_token(self.tsa_url, fetched.body)
-            _write(folder / "timestamp.tsr", token, self.sync)
+            token = _tsa.request_token(self.tsa_url, fetched.body, session=self.session)
+            if _tsa.is_classroom(self.tsa_url):
+                self._keep_classroom_ca()
+            _create(os.path.join(base, "timestamp.tsr"), token, self.sync)
             files["timestamp.tsr"] = _sha256(token)
             timestamp = {"file": "timestamp.tsr", "tsa_url": self.tsa_url,
                          "covers": f"original/{fetched.filename}"}
-        clock = _capture.clock_synchronised()
         record = {
             "item": item,
             "case": self.id,
-            "kind": (_("web page") if fetched.is_html else _("web file")) if web
-            else _("file"),
+            "kind": (texts["web_page"] if fetched.is_html else texts["web_file"]) if web
+            else texts["file"],
             "embedded_in": embedded_in,
             "note": note,
             "source_url": fetched.url,
@@ -467,15 +540,13 @@ class Case:
             "hashes": {"sha256": sha256,
                        "md5": "md5:" + hashlib.md5(fetched.body).hexdigest()},
             "collected_at": when,
-            "clock": clock,
+            "clock": _capture.clock_state(),
             "collector": self.investigator,
             "machine": {"hostname": socket.gethostname(), "ip": _capture.machine_ip(url)},
             "persona": persona or self.persona,
-            "method": _("HTTP GET, following redirects") if web and not fetched.changes
-            else (_("a requests.Response given to capture()") if web
-                  else _("file copy")),
-            "tool": {"name": "osintlab", "version": __version__,
-                     "python": platform.python_version(), **_library_versions()},
+            "method": texts["method_get"] if web and not fetched.changes
+            else (texts["method_response"] if web else texts["method_copy"]),
+            "tool": _tool(),
             "changes": changes,
             "screenshot": {"file": "screenshot.png", "note": shot_note}
             if "screenshot.png" in files else ({"file": None, "note": shot_note}
@@ -489,16 +560,30 @@ class Case:
                 key: record[key] for key in
                 ("item", "case", "note", "collected_at", "collector", "persona", "hashes")
             })
-            _write(folder / "capture.warc.gz", buffer.getvalue(), self.sync)
-            files["capture.warc.gz"] = _sha256(buffer.getvalue())
+            warc = buffer.getvalue()
+            _create(os.path.join(base, "capture.warc.gz"), warc, self.sync)
+            files["capture.warc.gz"] = _sha256(warc)
             record["warc"] = "capture.warc.gz"
         data = json.dumps(record, ensure_ascii=False, indent=2).encode() + b"\n"
-        _write(folder / "record.json", data, self.sync)
+        _create(os.path.join(base, "record.json"), data, self.sync)
         files["record.json"] = _sha256(data)
-        if self.sync:
-            for sub in (folder / "original", folder):
-                fsync_folder(sub)
-        return files
+        return files, data
+
+    def _keep_classroom_ca(self) -> None:
+        """Keep the sandbox authority's CA in ``tsa/ca.pem`` so tokens verify offline.
+
+        Each sandbox server has its own test CA; after a restart a new one is added to the
+        file (``openssl ts -verify -CAfile`` accepts several certificates in one file).
+        """
+        from . import _tsa
+
+        pem = _tsa.classroom_ca(self.tsa_url, session=self.session)
+        target = self.root / "tsa" / "ca.pem"
+        known = target.read_bytes() if target.is_file() else b""
+        if pem.strip() and pem.strip() not in known:
+            target.parent.mkdir(exist_ok=True)
+            joined = known + (b"" if not known or known.endswith(b"\n") else b"\n") + pem
+            write_atomic(target, joined, sync=self.sync)
 
     def _capture_embedded(self, record: dict, fetched, *, persona) -> None:
         for url in _capture.embedded_urls(fetched.body, fetched.final_url or fetched.url):
@@ -565,7 +650,10 @@ class Case:
     # -- verifying ---------------------------------------------------------------------
     def findings(self) -> list[str]:
         """Every problem verification finds, one sentence each (empty when intact)."""
-        entries = self.entries()
+        return self._findings(self.entries())
+
+    def _findings(self, entries: list[dict]) -> list[str]:
+        """The findings for ``entries`` (the log, parsed once): one pass over the folders."""
         findings = check_chain(entries)
         if not entries or entries[0].get("action") != "open":
             findings.append(_("the log does not start with the opening of the case"))
@@ -577,40 +665,41 @@ class Case:
         for entry in entries:
             if entry.get("action") == "capture" and isinstance(entry.get("item"), str):
                 logged[entry["item"]] = entry
-        items = self.root / "items"
+        try:
+            with os.scandir(self.root / "items") as listing:
+                present = {entry.name: entry for entry in listing}
+        except (FileNotFoundError, NotADirectoryError):
+            present = {}
+        buffer = memoryview(bytearray(1 << 20))  # one read buffer for every file
         for item, entry in logged.items():
-            folder = items / item
-            if not folder.is_dir():
+            folder = present.get(item)
+            if folder is None or not folder.is_dir():
                 findings.append(_("item {item} was removed: its folder is missing").format(
                     item=item))
                 continue
+            found = _files_below(folder.path)
             for name, expected in (entry.get("files") or {}).items():
-                path = folder / PurePosixPath(name)
-                if not path.is_file():
+                path = found.pop(name, None)
+                if path is None:
                     findings.append(_("item {item}: {file} was removed").format(
                         item=item, file=name))
-                elif _file_sha256(path) != expected:
+                elif _file_sha256(path, buffer) != expected:
                     findings.append(_(
                         "item {item}: {file} was altered (its SHA-256 no longer matches the "
                         "log)").format(item=item, file=name))
-            listed = set(entry.get("files") or {})
-            for path in sorted(folder.rglob("*")):
-                relative = path.relative_to(folder).as_posix()
-                if path.is_file() and relative.split("/")[0] not in NOT_HASHED \
-                        and relative not in listed:
-                    findings.append(_("item {item}: {file} was added after capture").format(
-                        item=item, file=relative))
-        if items.is_dir():
-            for folder in sorted(items.iterdir()):
-                if folder.name in logged:
-                    continue
-                match = PARTIAL.match(folder.name)
-                if match:
-                    findings.append(_("item {item}: an unfinished capture is left in {folder}")
-                                    .format(item=match.group(1), folder=folder.name))
-                else:
-                    findings.append(_("item {item} was added: it is not in the log").format(
-                        item=folder.name))
+            for relative in sorted(found):
+                findings.append(_("item {item}: {file} was added after capture").format(
+                    item=item, file=relative))
+        for name in sorted(present):
+            if name in logged:
+                continue
+            match = PARTIAL.match(name)
+            if match:
+                findings.append(_("item {item}: an unfinished capture is left in {folder}")
+                                .format(item=match.group(1), folder=name))
+            else:
+                findings.append(_("item {item} was added: it is not in the log").format(
+                    item=name))
         return findings
 
     def verify(self) -> dict:
@@ -620,7 +709,8 @@ class Case:
             >>> case.verify()                                   # doctest: +SKIP
             {'case': 'CASE-2024-017', 'status': 'intact', 'items': 3, 'entries': 5}
         """
-        findings = self.findings()
+        entries = self.entries()
+        findings = self._findings(entries)
         if findings:
             raise TamperDetected(
                 _("Case {case} failed verification ({count} problems):\n{lines}").format(
@@ -628,8 +718,9 @@ class Case:
                     lines="\n".join(f"- {line}" for line in findings)),
                 findings=findings, case=self.id,
             )
-        return {"case": self.id, "status": "intact", "items": len(self.captures()),
-                "entries": len(self.entries())}
+        captures = sum(1 for entry in entries if entry.get("action") == "capture")
+        return {"case": self.id, "status": "intact", "items": captures,
+                "entries": len(entries)}
 
     # -- recovery ----------------------------------------------------------------------
     def _recover(self) -> None:
@@ -842,6 +933,17 @@ def _remove_tree(folder: Path) -> None:
 
 
 _VERSIONS: dict[str, str] = {}
+_TOOL: dict[str, str] = {}
+
+
+def _tool() -> dict[str, str]:
+    """The record's ``tool`` field: this package, Python and the libraries, looked up once."""
+    if not _TOOL:
+        from . import __version__
+
+        _TOOL.update({"name": "osintlab", "version": __version__,
+                      "python": platform.python_version(), **_library_versions()})
+    return dict(_TOOL)
 
 
 def _library_versions() -> dict[str, str]:
