@@ -207,6 +207,18 @@ def test_file_capture_and_response_capture(site, tmp_path):
     assert (folder / record["file"]["working"]).stat().st_mode & stat.S_IWUSR
 
 
+
+def test_a_russian_case_keeps_the_item_kind_a_notebook_compares(tmp_path, monkeypatch):
+    """In a Russian classroom, is `kind` still the stable word that checks compare with?"""
+    monkeypatch.setenv("OSINTLAB_LANG", "ru")
+    export = tmp_path / "chat-export.json"
+    export.write_text('{"messages": []}', encoding="utf-8")
+    case = open_case(tmp_path / "C5", investigator="А. Каримова", screenshots=False)
+    record = case.capture(export, note="выгрузка чата")
+    assert record["kind"] == "file"
+    written = " ".join(record["changes"])  # the record's sentences are in the case's language
+    assert re.search("[а-яё]", written, re.IGNORECASE), written
+
 class FixedCase(Case):
     """A case with a fixed clock and numbered record ids, as warcio's FixedTestRecordMixin."""
 

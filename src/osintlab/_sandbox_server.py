@@ -523,7 +523,8 @@ class SandboxServer:
             return _page(401, _("Login failed"), _(
                 "Wrong user name or password. Check the test credentials your trainer gave "
                 "you and try again."
-            ), f'<p><a href="{html.escape(login_page)}">{_("Back to the login page")}</a></p>')
+            ), '<p><a href="{}">{}</a></p>'.format(
+                html.escape(login_page), html.escape(_("Back to the login page"))))
         if any(path.startswith(w) for w in walled):
             cookies = _cookies(request.headers.get("Cookie", ""))
             if cookies.get(cookie_name) not in sessions:

@@ -51,7 +51,7 @@ from typing import Any
 
 from . import _capture
 from ._custody_log import CustodyLog, check_chain, fsync_folder, write_atomic
-from ._i18n import _
+from ._i18n import N_, _
 from .exceptions import (
     CaptureFailed,
     CaseNotWritable,
@@ -135,6 +135,12 @@ def _files_below(folder: str) -> dict[str, str]:
 _TEXTS: dict[tuple, dict[str, str]] = {}
 
 
+
+#: What an item is. Stored in record.json as these English words, whatever the case's language
+#: (notebooks and tools compare them); the report translates them when it shows them.
+KINDS = {"web_page": N_("web page"), "web_file": N_("web file"), "file": N_("file")}
+
+
 def _texts() -> dict[str, str]:
     """The fixed sentences of a collection record, translated once per language."""
     key = (os.environ.get("OSINTLAB_LANG"), os.environ.get("OSINTLAB_LOCALEDIR"))
@@ -151,9 +157,6 @@ def _texts() -> dict[str, str]:
                 "Chromium loaded the page once more for the screenshot (a second request)."
             ),
             "shot_off": _("no screenshot: switched off for this capture"),
-            "web_page": _("web page"),
-            "web_file": _("web file"),
-            "file": _("file"),
             "method_get": _("HTTP GET, following redirects"),
             "method_response": _("a requests.Response given to capture()"),
             "method_copy": _("file copy"),
@@ -519,8 +522,8 @@ class Case:
         record = {
             "item": item,
             "case": self.id,
-            "kind": (texts["web_page"] if fetched.is_html else texts["web_file"]) if web
-            else texts["file"],
+            "kind": KINDS["web_page" if fetched.is_html else "web_file"] if web
+            else KINDS["file"],
             "embedded_in": embedded_in,
             "note": note,
             "source_url": fetched.url,

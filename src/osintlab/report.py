@@ -77,6 +77,12 @@ def _event(entry: dict, _: Callable[[str], str]) -> str:
     return entry.get("text") or str(action)
 
 
+def _translated_kind(record: dict, _: Callable[[str], str]) -> str:
+    """The item's kind in the report's language (record.json keeps the English word)."""
+    kind = record.get("kind")
+    return _(kind) if kind else ""
+
+
 def _form(record: dict, entry: dict, _: Callable[[str], str]) -> list[tuple[str, str]]:
     http = record.get("http") or {}
     clock = record.get("clock") or {}
@@ -89,7 +95,7 @@ def _form(record: dict, entry: dict, _: Callable[[str], str]) -> list[tuple[str,
     rows = [
         (_("Item"), record.get("item")),
         (_("Case"), record.get("case")),
-        (_("Kind"), record.get("kind")),
+        (_("Kind"), _translated_kind(record, _)),
         (_("Embedded in"), record.get("embedded_in")),
         (_("Note"), record.get("note")),
         (_("URL"), record.get("source_url")),
