@@ -161,22 +161,40 @@ def test_status_counts_and_require_exit_codes(tmp_path):
     assert bad.exit_code == 2 and "write it like ru=100" in bad.output
 
 
-def test_committed_russian_is_complete_for_m00_and_what_trainees_read():
-    """Is m00 100 % Russian (nothing fuzzy), and every package message a trainee reads?"""
+def test_committed_russian_is_complete_for_every_module_and_the_package():
+    """Is every module and the package's own catalogue 100 % Russian, nothing fuzzy?"""
     from osintlab.i18n.status import language_status
 
     rows = {r.module: r for r in language_status(ROOT, ["ru"])}
-    m00 = rows["m00-getting-started"]
-    assert (m00.percent, m00.fuzzy, m00.untranslated) == (100.0, 0, 0)
-    trainee_facing = ("check.py", "datasets.py", "_graded_kernel.py")
-    missing = [
-        e.msgid
-        for e in polib.pofile(str(ROOT / "locale" / "ru" / "osintlab.po"))
-        if not e.obsolete
-        and any(where.endswith(trainee_facing) for where, _line in e.occurrences)
-        and (not e.msgstr or "fuzzy" in e.flags)
-    ]
-    assert missing == []
+    modules = sorted(p.name for p in (ROOT / "modules").iterdir() if (p / "module.yml").exists())
+    assert set(modules) | {"osintlab"} <= set(rows), "a module has no Russian catalogue yet"
+    incomplete = {name: (r.percent, r.fuzzy, r.untranslated) for name, r in rows.items()
+                  if (r.percent, r.fuzzy, r.untranslated) != (100.0, 0, 0)}
+    assert incomplete == {}
+
+
+def _template_ids(path: Path) -> set[str]:
+    return {e.msgid for e in polib.pofile(str(path)) if not e.obsolete}
+
+
+@pytest.mark.parametrize(
+    "notebook", sorted((ROOT / "notebooks").glob("*/*.ipynb")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_committed_templates_match_the_notebooks(notebook):
+    """Does each template hold exactly the notebook's current text (else run `osintlab i18n extract`)?"""
+    template = ROOT / "locale" / "templates" / notebook.parent.name / f"{notebook.stem}.pot"
+    assert template.exists(), f"no template for {notebook.name}: run `osintlab i18n extract`"
+    current = {e.msgid for e in notebook_messages(notebook)}
+    assert _template_ids(template) == current, "stale template: run `osintlab i18n extract`"
+
+
+def test_package_template_matches_the_package_source():
+    """Does osintlab.pot hold exactly the package's marked messages (else re-extract)?"""
+    from osintlab.i18n.extract import package_messages
+
+    current = {e.msgid for e in package_messages()}
+    assert _template_ids(ROOT / "locale" / "templates" / "osintlab.pot") == current
 
 
 @pytest.mark.parametrize("path", sorted(M00.glob("*.ipynb")), ids=lambda p: p.name)
