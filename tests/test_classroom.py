@@ -1,42 +1,36 @@
 """The classroom server for real: deploy/jupyterhub_config.py on loopback, its proxy from
 deploy/node_modules, system users made by the test (and removed after, even on failure), and
-the whole cohort path driven over the hub's REST API and each person's server.
+the whole cohort path driven over the hub's REST API and each person's server (the hub and its
+helpers are in tests/classroom_hub.py, shared with the browser test and bench/hub.py).
 
 The roster checks at the top are fast (CliRunner); everything below them starts the hub.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import pwd
-import secrets
-import shutil
-import signal
-import socket
 import stat
 import subprocess
-import sys
-import tempfile
-import time
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+import polib
 import pytest
-import requests
 import yaml
+from classroom_hub import (
+    BIN,
+    EXERCISE,
+    MODULE,
+    PROXY,
+    ROOT,
+    classroom_hub,
+    needs_proxy,
+    needs_root,
+)
 from click.testing import CliRunner
 
 from osintlab.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-MODULE = "m00-getting-started"
-EXERCISE = "04-exercise.ipynb"
-BIN = Path(sys.executable).parent
-PROXY = ROOT / "deploy" / "node_modules" / ".bin" / "configurable-http-proxy"
 
 
 # -- roster and settings (fast) -----------------------------------------------------------
@@ -103,285 +97,6 @@ def test_an_unknown_setting_is_named(tmp_path):
     assert "unknown setting(s) idle_timout" in result.output and "idle_timeout" in result.output
 
 
-# -- the real hub ------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    """The processes the hub started itself (its proxy and its services)."""
-    found = []
-    for stat_file in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat_file.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat_file.parent.name))
-    return found
-
-
-def _runnable_by_everyone(path: Path) -> bool:
-    for folder in path.resolve().parents:
-        if not folder.stat().st_mode & stat.S_IXOTH:
-            return False
-    return True
-
-
-def _python_for_people(base: Path) -> tuple[str, dict[str, str]]:
-    """An interpreter every system user can run, with this checkout's packages.
-
-    On a real server the course's virtual environment is world-readable (deploy/install.sh
-    makes it in /opt). Here the base interpreter may sit under /root (mode 0700), which no
-    other user may enter, so the test copies that interpreter (not its packages) to a
-    readable folder and points a virtual environment at this checkout's site-packages.
-    """
-    if _runnable_by_everyone(Path(sys.executable)) and _runnable_by_everyone(
-        Path(sys.base_prefix) / "lib"
-    ):
-        return sys.executable, {}
-    prefix = base / "python"
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    source = Path(sys.base_prefix)
-    (prefix / "bin").mkdir(parents=True)
-    (prefix / "lib").mkdir()
-    shutil.copy2(source / "bin" / version, prefix / "bin" / version)
-    for library in (source / "lib").glob("libpython*"):
-        shutil.copy2(library, prefix / "lib" / library.name)
-    shutil.copytree(source / "lib" / version, prefix / "lib" / version,
-                    ignore=shutil.ignore_patterns("site-packages", "test", "config-*",
-                                                  "__pycache__", "idlelib", "tkinter"))
-    env = {"LD_LIBRARY_PATH": str(prefix / "lib")}
-    venv = base / "venv"
-    subprocess.run([str(prefix / "bin" / version), "-m", "venv", "--without-pip", str(venv)],
-                   check=True, env={**os.environ, **env})
-    site = next(Path(sys.prefix, "lib").glob("python*/site-packages"))
-    (next(venv.glob("lib/python*/site-packages")) / "checkout.pth").write_text(
-        f"import site; site.addsitedir({str(site)!r})\n"
-    )
-    for shared in ("etc", "share"):  # Jupyter's extension settings and JupyterLab's files
-        (venv / shared).symlink_to(Path(sys.prefix) / shared)
-    for script in Path(sys.prefix, "bin").iterdir():  # console scripts (alembic, nbgrader…)
-        target = venv / "bin" / script.name
-        if script.is_file() and not target.exists() and script.read_bytes()[:2] == b"#!":
-            lines = script.read_text(errors="replace").splitlines(keepends=True)
-            if "python" in lines[0]:
-                target.write_text(f"#!{venv / 'bin' / 'python'}\n" + "".join(lines[1:]))
-                target.chmod(0o755)
-    return str(venv / "bin" / "python"), env
-
-
-class ClassroomHub:
-    """The real hub from deploy/jupyterhub_config.py, with helpers to act as each person."""
-
-    def __init__(self, base: Path, people: dict[str, tuple[str, str]]) -> None:
-        self.base = base
-        self.prefix = "o" + secrets.token_hex(3)
-        self.users = {key: f"{self.prefix}-{key}" for key in people}
-        self.people = people
-        self.groups = {"trainee": f"{self.prefix}-trainees", "trainer": f"{self.prefix}-trainers"}
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.admin_token = secrets.token_hex(24)
-        self.tokens: dict[str, str] = {}
-        self.repository = base / "course-repository"
-        self.course = base / "course"
-        self.exchange = base / "exchange"
-        self.process: subprocess.Popen | None = None
-
-    # set-up and teardown
-    def start(self) -> None:
-        for name in ("modules", "notebooks", "grading", "datasets"):
-            shutil.copytree(ROOT / name, self.repository / name)
-        python, env = _python_for_people(self.base)
-        roster = self.base / "roster.csv"
-        with roster.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(["username", "full_name", "role", "language"])
-            for key, (role, language) in self.people.items():
-                writer.writerow([self.users[key], f"Тест {key}", role, language])
-        self.settings = self.base / "classroom.yml"
-        self.settings.write_text(yaml.safe_dump({
-            "roster": str(roster), "state": str(self.base / "state"),
-            "exchange": str(self.exchange), "course_repository": str(self.repository),
-            "course": str(self.course), "course_id": "hub-test", "python": python,
-            "environment": env, "groups": self.groups, "ip": "127.0.0.1", "port": self.port,
-            "hub_port": _free_port(), "proxy_api_port": _free_port(), "proxy": str(PROXY),
-            "idle_timeout": 3600,
-        }), "utf-8")
-        made = subprocess.run(
-            [str(BIN / "osintlab"), "classroom", "users", str(roster), "--settings",
-             str(self.settings)], capture_output=True, text=True,
-        )
-        assert made.returncode == 0, made.stdout + made.stderr
-        self.log = (self.base / "hub.log").open("w")
-        self.process = subprocess.Popen(
-            [str(BIN / "jupyterhub"), "-f", str(ROOT / "deploy" / "jupyterhub_config.py")],
-            cwd=self.base / "state" if (self.base / "state").is_dir() else self.base,
-            env={**os.environ, "OSINTLAB_CLASSROOM": str(self.settings),
-                 "OSINTLAB_HUB_ADMIN_TOKEN": self.admin_token,
-                 "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"},
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        for _ in range(240):
-            assert self.process.poll() is None, self.hub_log()
-            try:
-                if requests.get(f"{self.url}/hub/api", timeout=2).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
-        raise AssertionError("the hub did not answer:\n" + self.hub_log())
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            for key in self.users:
-                try:
-                    self.hub("DELETE", f"users/{self.users[key]}/server")
-                except Exception:
-                    pass
-            children = _children(self.process.pid)  # proxy and services: own sessions
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            for pid in children:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        from osintlab.classroom import remove_users
-
-        remove_users(list(self.users.values()), list(self.groups.values()))
-
-    def hub_log(self) -> str:
-        return (self.base / "hub.log").read_text(errors="replace")[-6000:]
-
-    # the hub's REST API, as the administration service
-    def hub(self, method: str, path: str, **body) -> requests.Response:
-        response = requests.request(
-            method, f"{self.url}/hub/api/{path}", json=body or None, timeout=60,
-            headers={"Authorization": f"token {self.admin_token}"},
-        )
-        return response
-
-    def spawn(self, key: str) -> float:
-        """Start a person's server; seconds until it answers."""
-        name = self.users[key]
-        started = time.monotonic()
-        response = self.hub("POST", f"users/{name}/server")
-        assert response.status_code in (201, 202), response.text
-        for _ in range(600):
-            model = self.hub("GET", f"users/{name}").json()
-            server = model.get("servers", {}).get("")
-            if server and server.get("ready"):
-                break
-            time.sleep(0.25)
-        else:
-            raise AssertionError(f"{name}'s server did not start:\n{self.hub_log()}")
-        if key not in self.tokens:
-            made = self.hub("POST", f"users/{name}/tokens", note="test", expires_in=3600)
-            assert made.status_code == 201, made.text
-            self.tokens[key] = made.json()["token"]
-        return time.monotonic() - started
-
-    def pid(self, key: str) -> int:
-        model = self.hub("GET", f"users/{self.users[key]}").json()
-        return int(model["servers"][""]["state"]["pid"])
-
-    # a person's own server, with their own token (or someone else's)
-    def server(self, key: str, method: str, path: str, as_: str | None = None,
-               **kwargs) -> requests.Response:
-        token = self.tokens[as_ or key]
-        return requests.request(
-            method, f"{self.url}/user/{self.users[key]}/{path}", timeout=300,
-            headers={"Authorization": f"token {token}"}, **kwargs,
-        )
-
-    def run(self, key: str, code: str | list[str], path: str = "") -> list[dict]:
-        """Run code in a new kernel of ``key``'s server over its websocket; one result a cell."""
-        import websocket
-
-        made = self.server(key, "POST", "api/kernels", json={"name": "python3", "path": path})
-        assert made.status_code == 201, made.text
-        kernel = made.json()["id"]
-        ws = websocket.create_connection(
-            f"ws://127.0.0.1:{self.port}/user/{self.users[key]}/api/kernels/{kernel}/channels",
-            header=[f"Authorization: token {self.tokens[key]}"], timeout=180,
-        )
-        results = []
-        try:
-            for cell in [code] if isinstance(code, str) else code:
-                results.append(_execute(ws, cell))
-        finally:
-            ws.close()
-            self.server(key, "DELETE", f"api/kernels/{kernel}")
-        return results
-
-    def get_notebook(self, key: str, path: str) -> nbformat.NotebookNode:
-        got = self.server(key, "GET", f"api/contents/{path}?content=1")
-        assert got.status_code == 200, got.text
-        return nbformat.from_dict(got.json()["content"])
-
-    def put_notebook(self, key: str, path: str, notebook) -> None:
-        put = self.server(key, "PUT", f"api/contents/{path}",
-                          json={"type": "notebook", "format": "json", "content": notebook})
-        assert put.status_code in (200, 201), put.text
-
-    def assignments(self, key: str, action: str) -> requests.Response:
-        return self.server(key, "POST", f"assignments/{action}",
-                           json={"assignment_id": MODULE, "course_id": "hub-test"})
-
-
-def _execute(ws, code: str) -> dict:
-    msg_id = uuid.uuid4().hex
-    ws.send(json.dumps({
-        "header": {"msg_id": msg_id, "username": "test", "session": uuid.uuid4().hex,
-                   "msg_type": "execute_request", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False,
-                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": False},
-    }))
-    out: dict = {"stdout": "", "error": None, "data": None}
-    while True:
-        message = json.loads(ws.recv())
-        if message.get("parent_header", {}).get("msg_id") != msg_id:
-            continue
-        kind, content = message["msg_type"], message["content"]
-        if kind == "stream":
-            out["stdout"] += content["text"]
-        elif kind == "execute_result":
-            out["data"] = content["data"].get("text/plain")
-        elif kind == "error":
-            out["error"] = f"{content['ename']}: {content['evalue']}"
-        elif kind == "status" and content["execution_state"] == "idle":
-            return out
-
-
-@contextmanager
-def classroom_hub(people: dict[str, tuple[str, str]]):
-    """A running classroom hub with its own people; everything removed afterwards."""
-    base = Path(tempfile.mkdtemp(prefix="osintlab-hub-", dir="/tmp"))
-    base.chmod(0o755)
-    hub = ClassroomHub(base, people)
-    try:
-        hub.start()
-        yield hub
-    finally:
-        hub.stop()
-        shutil.rmtree(base, ignore_errors=True)
-
-
-needs_root = pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("useradd") is None,
-    reason="the classroom hub makes system users: run the tests as root",
-)
-needs_proxy = pytest.mark.skipif(
-    not PROXY.exists(), reason="no proxy: run `npm ci --prefix deploy` (make test does)"
-)
 PEOPLE = {"trainer": ("trainer", "ru"), "ali": ("trainee", "ru"),
           "dina": ("trainee", "kk"), "erlan": ("trainee", "en")}
 
@@ -449,6 +164,50 @@ def test_each_server_has_its_language_and_role(hub):
     lessons = hub.server("ali", "GET", f"api/contents/lessons/{MODULE}").json()["content"]
     assert {item["name"] for item in lessons} == {
         "01-jupyter.ipynb", "02-python-basics.ipynb", "03-tables-with-pandas.ipynb"}
+
+
+@_hub_test
+def test_lessons_come_in_the_trainees_language(hub):
+    """Does a Russian trainee find the m00 lesson in Russian in their home (built from the
+    course's translation by the set-up), with the same cells and code as the English one?"""
+    catalogue = polib.pofile(str(ROOT / "locale" / "ru" / MODULE / "01-jupyter.po"))
+    title = catalogue.find("Working in Jupyter")
+    assert title is not None and title.msgstr and "fuzzy" not in title.flags
+    russian = hub.get_notebook("ali", f"lessons/{MODULE}/01-jupyter.ipynb")
+    english = hub.get_notebook("erlan", f"lessons/{MODULE}/01-jupyter.ipynb")
+    assert russian.cells[0].source.startswith(f"# {title.msgstr}\n")
+    assert english.cells[0].source.startswith("# Working in Jupyter\n")
+    assert [c.id for c in russian.cells] == [c.id for c in english.cells]
+    [ran] = hub.run("ali", russian.cells[4].source, path=f"lessons/{MODULE}")
+    assert ran["error"] is None and ran["data"] == "5"  # the lesson's first cell, 2 + 3
+    # the trainee's own copy is theirs: a rerun of the set-up never overwrites it
+    mine = f"lessons/{MODULE}/01-jupyter.ipynb"
+    russian.cells[0].source += "\nМои заметки"
+    hub.put_notebook("ali", mine, russian)
+    made = subprocess.run([str(BIN / "osintlab"), "classroom", "users", str(hub.roster),
+                           "--settings", str(hub.settings)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert hub.get_notebook("ali", mine).cells[0].source.endswith("Мои заметки")
+
+
+@_hub_test
+def test_the_fictional_internet_is_in_every_trainees_server(hub):
+    """Does each trainee's server offer the "Fictional internet" launcher entry, and does a
+    trainee's kernel reach the fictional marketplace (its own sandbox server)?"""
+    info = hub.server("ali", "GET", "server-proxy/servers-info")
+    assert info.status_code == 200, info.text
+    [entry] = [s for s in info.json()["server_processes"] if s["name"] == "osintlab-sandbox"]
+    assert entry["launcher_entry"]["title"] == "Fictional internet"
+    home = (ROOT / "datasets" / "web" / "bazaar.example" / "index.html").read_text("utf-8")
+    title = home.split("<title>", 1)[1].split("</title>", 1)[0]  # the marketplace's own
+    [got] = hub.run("ali", "from osintlab import sandbox\n"
+                           "page = sandbox.session().get('http://bazaar.example/')\n"
+                           f"print(page.status_code, {title!r} in page.text)")
+    assert got["error"] is None, got
+    assert got["stdout"].split() == ["200", "True"]
+    # the launcher's entry: the same site in the trainee's browser, through their server
+    page = hub.server("ali", "GET", "osintlab-sandbox/bazaar.example/")
+    assert page.status_code == 200 and title in page.text
 
 
 def _answers_into(release: nbformat.NotebookNode, answers: nbformat.NotebookNode):

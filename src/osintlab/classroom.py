@@ -7,7 +7,8 @@ command line (``osintlab classroom users``), the hub and the tests share one imp
   problem named with its line and the fix;
 - real system users (``useradd``/``userdel``) in a trainee or a trainer group, because
   nbgrader's exchange works with file permissions;
-- each trainee's home: the lessons copied in, the datasets reachable read-only through
+- each trainee's home: the lessons copied in (in the person's language, built from the
+  course's translations with the i18n tooling), the datasets reachable read-only through
   ``OSINTLAB_DATASETS``, never the course's ``notebooks/`` (model answers, hidden tests)
   or ``grading/``: those two are locked to the trainer group;
 - :class:`ClassroomSpawner`, which starts each person's server as that person with the
@@ -48,9 +49,11 @@ __all__ = [
     "ClassroomSpawner",
     "Member",
     "Settings",
+    "build_lessons",
     "check",
     "create_users",
     "interface_locale",
+    "lesson_folder",
     "load_settings",
     "lock_course",
     "parse_memory",
@@ -125,7 +128,17 @@ class Settings:
         default_factory=lambda: {"trainee": "osintlab-trainees", "trainer": "osintlab-trainers"}
     )
     environment: dict[str, str] = field(default_factory=dict)  # extra variables for servers
-    sandbox_url: str = ""  # the fictional internet; joins when the sandbox issue lands
+
+    @property
+    def lessons(self) -> Path:
+        """Where ``osintlab classroom users`` builds the translated lessons (one folder a
+        language), read by everyone and copied into homes.
+
+        Example:
+            >>> Settings(Path("r"), Path("s"), Path("e"), Path("c"), Path("k")).lessons
+            PosixPath('s/lessons')
+        """
+        return self.state / "lessons"
 
     def limit(self, role: str) -> tuple[int, float]:
         """(memory bytes, CPU cores) for one role.
@@ -286,13 +299,18 @@ def _user_exists(name: str) -> bool:
 def create_users(members: list[Member], settings: Settings) -> list[str]:
     """Create or update the system account and home of each member; one line per person.
 
-    Also makes the groups, locks the course's sources to trainers, makes the exchange and
-    the trainers' course folder. Needs root; safe to run again after a roster change.
+    First builds the lessons in every language on the roster (:func:`build_lessons`), so
+    a broken translation stops it before any account changes. Also makes the groups, locks
+    the course's sources to trainers, makes the exchange and the trainers' course folder.
+    Needs root; safe to run again after a roster change.
 
     Example:
         >>> create_users(read_roster("roster.csv"), load_settings())  # doctest: +SKIP
         ['ali-bekov: created (trainee)', ...]
     """
+    settings.state.mkdir(parents=True, exist_ok=True)
+    settings.state.chmod(0o711)  # people's servers read the lessons and config; nothing else
+    build_lessons(settings, {member.language for member in members})
     for group in settings.groups.values():
         if not _group_exists(group):
             _run("groupadd", "--system", group)
@@ -336,25 +354,59 @@ def remove_users(usernames: list[str], groups: list[str] | None = None) -> list[
     return lines
 
 
-def lesson_folder(repository: Path, module: str, language: str) -> Path:
+def lesson_folder(repository: Path, module: str, language: str,
+                  built: Path | None = None) -> Path:
     """Where the lessons of ``module`` in ``language`` are.
 
-    Hook for the translated course: when ``osintlab i18n build <lang>`` has written
-    ``locale/<lang>/notebooks/<module>/``, trainees of that language get those notebooks;
-    until then (and for English) the English source lessons.
+    ``built`` is the folder :func:`build_lessons` wrote (``<built>/<language>/<module>/``);
+    English, and a language with no lessons built, get the English source lessons.
 
     Example:
         >>> lesson_folder(Path("."), "m00-getting-started", "en").as_posix()
         'notebooks/m00-getting-started'
     """
-    translated = repository / "locale" / language / "notebooks" / module
-    if language != "en" and translated.is_dir():
-        return translated
+    if built is not None and language != "en" and (built / language / module).is_dir():
+        return built / language / module
     return repository / "notebooks" / module
 
 
+def build_lessons(settings: Settings, languages: list[str] | set[str]) -> list[Path]:
+    """Build every module's lessons in each of ``languages`` with the course's i18n tooling.
+
+    Each lesson that has a catalogue (``locale/<lang>/<module>/<lesson>.po``) is written to
+    ``settings.lessons/<lang>/<module>/`` as ``osintlab i18n build`` writes it: translated
+    text, code and cell ids unchanged, text still untranslated in English marked ⟨EN⟩.
+    Only lessons are built, never an exercise (its source holds the model answers), so the
+    folder is safe for everyone to read. English needs no build.
+
+    Example:
+        >>> build_lessons(load_settings(), {"ru"})  # doctest: +SKIP
+        [PosixPath('/var/lib/osintlab/lessons/ru/m00-getting-started/01-jupyter.ipynb'), ...]
+    """
+    from .curriculum import find_modules
+    from .i18n.build import catalogue_path, localise_file
+
+    written: list[Path] = []
+    for language in sorted(set(languages) - {"en"}):
+        target = settings.lessons / language
+        if target.exists():
+            shutil.rmtree(target)  # a fresh build: lessons removed from a module go too
+        for module in find_modules(settings.course_repository):
+            for lesson in module.lessons:
+                source = settings.course_repository / "notebooks" / module.id / lesson
+                if not source.is_file() or not catalogue_path(
+                        settings.course_repository, language, module.id, lesson).is_file():
+                    continue
+                written.append(localise_file(source, target / module.id / lesson, language,
+                                             module.id, root=settings.course_repository))
+    for path in [settings.lessons, *settings.lessons.rglob("*")] if written else []:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return written
+
+
 def prepare_home(member: Member, settings: Settings) -> list[Path]:
-    """Give a member a private home (0700) with the lessons of every module copied in.
+    """Give a member a private home (0700) with the lessons of every module copied in,
+    in the member's language where :func:`build_lessons` built them (English otherwise).
 
     A trainer's home also gets ``course``, a link to the trainers' course folder (the
     formgrader works only on a course folder inside the home).
@@ -376,7 +428,8 @@ def prepare_home(member: Member, settings: Settings) -> list[Path]:
     home.chmod(0o700)
     copied: list[Path] = []
     for module in find_modules(settings.course_repository):
-        folder = lesson_folder(settings.course_repository, module.id, member.language)
+        folder = lesson_folder(settings.course_repository, module.id, member.language,
+                               settings.lessons)
         target = home / "lessons" / module.id
         for lesson in module.lessons:
             if not (folder / lesson).is_file() or (target / lesson).exists():
@@ -469,6 +522,8 @@ def write_role_config(settings: Settings) -> dict[str, Path]:
         (folder / "jupyter_server_config.json").write_text(json.dumps(server, indent=1))
         plugins = ["formgrader", "create-assignment", "course-list"] if role == "trainee" else []
         page = {"disabledExtensions": {f"@jupyter/nbgrader:{p}": True for p in plugins}}
+        # the classroom is offline: no "Jupyter news" prompt (it would fetch from the internet)
+        page["disabledExtensions"]["@jupyterlab/apputils-extension:announcements"] = True
         (folder / "labconfig" / "page_config.json").write_text(json.dumps(page, indent=1))
         lines = [
             "# Written by osintlab classroom (deploy/jupyterhub_config.py); do not edit here.",
@@ -636,10 +691,11 @@ class ClassroomSpawner(LocalProcessSpawner):
             OSINTLAB_ROLE=member.role,
             # the role's nbgrader and Jupyter settings come before the installation's own
             JUPYTER_CONFIG_PATH=str(settings.state / "jupyter" / member.role),
-            # The sandbox (the fictional internet) joins here when it lands: its URL, and
-            # the proxy rules that let a trainee's browser reach it, go in this variable.
-            OSINTLAB_SANDBOX_URL=settings.sandbox_url,
         )
+        # The fictional internet needs no setting: each kernel starts its own sandbox server
+        # on first use (its own rate limits and logins, never shared between trainees), and
+        # the launcher's "Fictional internet" entry (jupyter-server-proxy, registered by the
+        # installed osintlab package) starts one for the person's browser.
         return env
 
     def get_args(self) -> list[str]:
