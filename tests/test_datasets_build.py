@@ -41,6 +41,15 @@ def test_the_rebuilt_tree_verifies_and_has_the_committed_files(rebuilt):
     assert (rebuilt / "README.md").read_bytes() == (ROOT / "datasets/README.md").read_bytes()
 
 
+def test_built_folders_are_readable_by_every_account(rebuilt):
+    """Can a trainee's own account on a classroom server read what the build wrote?"""
+    for name in DATASETS:
+        for path in [rebuilt / name, *(rebuilt / name).rglob("*")]:
+            assert path.stat().st_mode & 0o004, f"{path} is not readable by others"
+            if path.is_dir():
+                assert path.stat().st_mode & 0o001, f"{path} cannot be entered by others"
+
+
 def test_the_committed_datasets_verify_and_case_records_stay_untouched():
     """Do the committed datasets (m00's case register included) match their MANIFESTs?"""
     result = CliRunner().invoke(main, ["datasets", "verify", "--root", str(ROOT / "datasets")])

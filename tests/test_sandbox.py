@@ -32,6 +32,15 @@ WORLD = ROOT / "datasets" / "web"
 SLOW = 0.3  # the slow page's delay in these tests (the fixture's sites.yml says 2 s)
 
 
+@pytest.fixture(autouse=True)
+def no_process_server():
+    """Each test starts without this process's own sandbox server: another test file in the
+    same worker (a notebook-style capture, say) may have started one with the world's sites."""
+    sandbox.stop()
+    yield
+    sandbox.stop()
+
+
 @pytest.fixture(scope="module")
 def server():
     running = SandboxServer(FIXTURE, slow_delay=SLOW, rate_window=1.0).start()

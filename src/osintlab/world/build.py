@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -69,6 +70,12 @@ def dataset_files(name: str, seed: int = SEED) -> dict[str, bytes]:
     return dict(sorted(files.items()))
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def _write_folder(target: Path, files: dict[str, bytes]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
@@ -77,6 +84,8 @@ def _write_folder(target: Path, files: dict[str, bytes]) -> None:
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        # mkdtemp makes the folder private (0700); datasets are read by every trainee's account
+        staging.chmod(0o777 & ~_umask())
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
