@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -45,3 +46,16 @@ def screenshot(page: str, target: Path, width: int = 1200, height: int = 1600) -
     """A PNG of what a person sees in the window, kept at ``target``."""
     _run(page, f"--screenshot={target}", f"--window-size={width},{height}")
     return target
+
+
+def fence(context, outside: list[str]) -> None:
+    """Abort every request of a Playwright ``context`` that leaves 127.0.0.1; record it."""
+
+    def route(request_route):
+        if urlsplit(request_route.request.url).hostname == "127.0.0.1":
+            request_route.continue_()
+        else:
+            outside.append(request_route.request.url)
+            request_route.abort()
+
+    context.route("**/*", route)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import polib
 import pytest
+from chromium import fence
 from classroom_hub import MODULE, ROOT, classroom_hub, needs_proxy, needs_root
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -58,23 +58,10 @@ def fenced(browser):
     and recorded; yields (context, outside) and asserts afterwards that nothing left."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     outside: list[str] = []
-    _fence(context, outside)
+    fence(context, outside)
     yield context, outside
     context.close()
     assert outside == [], f"the browser tried to reach the internet: {outside}"
-
-
-def _fence(context, outside: list[str]) -> None:
-    """Abort every request of ``context`` that leaves 127.0.0.1, recording it in ``outside``."""
-
-    def fence(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", fence)
 
 
 def _shot(page, name: str) -> None:
@@ -137,7 +124,7 @@ def test_a_trainee_logs_in_opens_the_lesson_and_runs_a_cell(hub, fenced):
 
     # the first password is now hers: another one is refused on the login page
     other = context.browser.new_context()
-    _fence(other, outside)
+    fence(other, outside)
     try:
         again = other.new_page()
         again.goto(f"{hub.url}/hub/login")

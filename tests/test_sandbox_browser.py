@@ -15,10 +15,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import requests
+from chromium import fence
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "sandbox-web"
@@ -106,15 +106,7 @@ def _fenced_page(browser):
     """A new page whose requests outside 127.0.0.1 are aborted and recorded."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     outside: list[str] = []
-
-    def fence(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", fence)
+    fence(context, outside)
     return context, context.new_page(), outside
 
 
