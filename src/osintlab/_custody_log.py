@@ -27,6 +27,11 @@ from typing import Any
 
 from ._i18n import _
 
+try:
+    import fcntl
+except ImportError:  # Windows: one writer at a time is the user's care
+    fcntl = None
+
 GENESIS = "sha256:" + "0" * 64
 _datasync = getattr(os, "fdatasync", os.fsync)
 
@@ -75,6 +80,7 @@ class CustodyLog:
         self.path = Path(path)
         self.sync = sync
         self._last: dict | None = None
+        self._size: int | None = None  # the log's size when _last was read or written
 
     def read(self) -> list[dict]:
         """Every entry as written; a line that is not JSON becomes ``{"unreadable": line}``."""
@@ -101,15 +107,24 @@ class CustodyLog:
         return self._last
 
     def append(self, fields: dict) -> dict:
-        """Add one entry at the end, chained to the last one, and return it as written."""
-        last = self.last()
-        entry = {"seq": (last.get("seq", 0) + 1) if last else 1, **fields}
-        entry["prev"] = last.get("hash", GENESIS) if last else GENESIS
-        entry["hash"] = entry_hash(entry)
-        line = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode() + b"\n"
+        """Add one entry at the end, chained to the last one, and return it as written.
+
+        The file is locked while the entry is chained and written, and the cached last entry
+        is used only while the file still has the size this object left it at: another
+        writer (a second notebook, the command line) is chained to, never forked from.
+        """
         descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
+            if fcntl is not None:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)  # released by close()
             size = os.fstat(descriptor).st_size
+            if size != self._size:
+                self._last = None
+            last = self.last()
+            entry = {"seq": (last.get("seq", 0) + 1) if last else 1, **fields}
+            entry["prev"] = last.get("hash", GENESIS) if last else GENESIS
+            entry["hash"] = entry_hash(entry)
+            line = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode() + b"\n"
             try:
                 written = os.write(descriptor, line)
                 if written != len(line):
@@ -123,6 +138,7 @@ class CustodyLog:
         finally:
             os.close(descriptor)
         self._last = entry
+        self._size = size + len(line)
         return entry
 
 

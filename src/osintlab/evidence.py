@@ -314,6 +314,12 @@ class Case:
     def working_copy(self, item: str) -> Path:
         """A fresh working copy of the item's original (the original is never changed)."""
         folder = self._item_folder(item)
+        if not (folder / "original").is_dir():
+            self.record(item)  # says there is no such item (or returns: the original is gone)
+            raise EvidenceError(
+                _("item {item}: {file} was removed").format(item=item, file="original/"),
+                item=item,
+            )
         originals = sorted((folder / "original").iterdir())
         working = folder / "working"
         working.mkdir(exist_ok=True)
@@ -424,7 +430,7 @@ class Case:
         return _capture.from_file(path)
 
     def _store(self, fetched, note, *, persona, again, screenshot,
-               embedded_in: str | None = None) -> dict:
+               embedded_in: str | None = None, retried: bool = False) -> dict:
         sha256 = _sha256(fetched.body)
         known = self._hash_index().get(sha256)
         if known and not again:
@@ -442,11 +448,13 @@ class Case:
         items = self.root / "items"
         partial = items / f".{item}.partial"
         final = items / item
+        made = False  # only a folder this call made is ever removed
         try:
             if not self._items_ready:
                 items.mkdir(exist_ok=True)
                 self._items_ready = True
             partial.mkdir()  # a read-only case fails here, before anything is written
+            made = True
             files, data = self._write_item(partial, item, fetched, note, when, persona,
                                            screenshot, sha256, embedded_in)
             os.replace(partial, final)
@@ -454,11 +462,19 @@ class Case:
             if self.sync:
                 fsync_folder(items)  # the rename is on disk before the log names the item
         except OSError as error:
-            _remove_tree(partial)
+            if made:
+                _remove_tree(partial)
+            if error.errno in (errno.EEXIST, errno.ENOTEMPTY) and not retried:
+                # Another Case object (a second notebook) took this id: take the next one.
+                self._last_number = None
+                return self._store(fetched, note, persona=persona, again=again,
+                                   screenshot=screenshot, embedded_in=embedded_in,
+                                   retried=True)
             read_only = error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
             raise _os_error(error, self.root if read_only else partial) from error
         except BaseException:
-            _remove_tree(partial)
+            if made:
+                _remove_tree(partial)
             raise
         try:
             self._append({

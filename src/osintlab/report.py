@@ -149,7 +149,10 @@ def collect(case: Case, language: str, summary: str, findings: list) -> dict:
     captures = [e for e in entries if e.get("action") == "capture"]
     forms = []
     for entry in captures:
-        record = case.record(entry["item"])
+        try:
+            record = case.record(entry["item"])
+        except (EvidenceError, ValueError):  # removed or damaged: "problems" says so
+            record = {"item": entry["item"], "case": case.id}
         image = _thumbnail(case.root / "items" / entry["item"] / "screenshot.png")
         forms.append({"item": entry["item"], "fields": _form(record, entry, _),
                       "image_bytes": image,
