@@ -96,6 +96,17 @@ def test_added_item_and_file_are_named(case):
     ]
 
 
+def test_a_planted_item_is_not_absorbed_when_the_case_is_opened_again(case):
+    """Does reopening a case leave a planted item for verify() to report, not log it?"""
+    shutil.copytree(case.root / "items" / "E0002", case.root / "items" / "E0009")
+    log_before = (case.root / "log.jsonl").read_bytes()
+    with pytest.warns(UserWarning, match="items/E0009 is not in the case log"):
+        reopened = open_case(case.root)
+    assert (case.root / "log.jsonl").read_bytes() == log_before
+    assert (case.root / "items" / "E0009").is_dir()
+    assert findings_of(reopened) == ["item E0009 was added: it is not in the log"]
+
+
 def test_altered_log_entry_is_named(case):
     """Is an edited log line (the transfer's recipient) reported as that entry?"""
     def change(lines):

@@ -743,16 +743,30 @@ class Case:
 
     # -- recovery ----------------------------------------------------------------------
     def _recover(self) -> None:
+        """Repair what a crash mid-capture can leave, and nothing else.
+
+        A crash leaves at most the next item (``E<last + 1>``, renamed but not logged) or a
+        ``.E....partial`` folder. Any other folder the log never saw is not ours to explain:
+        it stays where it is, and ``verify()`` reports it as added.
+        """
         items = self.root / "items"
         if not items.is_dir() or not os.access(self.root, os.W_OK):
             return
         logged = {e.get("item") for e in self.captures()}
+        numbers = [int(m.group(1)) for m in map(ITEM_ID.match, map(str, logged)) if m]
+        crashed = f"E{max(numbers, default=0) + 1:04d}"
         for folder in sorted(items.iterdir()):
             if folder.name in logged:
                 continue
+            if folder.name != crashed and not PARTIAL.match(folder.name):
+                self.recovered.append(_(
+                    "items/{folder} is not in the case log and is not an interrupted capture: "
+                    "it was left as it is, and verify() reports it. Find out who put it there."
+                ).format(folder=folder.name))
+                continue
             try:
                 self._recover_one(folder)
-            except OSError as error:
+            except (OSError, ValueError, KeyError, TypeError) as error:
                 self.recovered.append(_("could not repair {folder}: {error}").format(
                     folder=folder.name, error=error))
         for message in self.recovered:
