@@ -485,7 +485,8 @@ class SandboxServer:
         fixed = self.rate_retry_after if self.rate_window is None else None
         given = limited.get("retry_after_seconds") or limited.get("retry_after")
         fixed = fixed or (given if self.rate_window is None else None)
-        return int(fixed) if fixed else max(1, math.ceil(wait))
+        # never less than the real wait: a collector who waits as asked must be served
+        return max(int(fixed or 0), 1, math.ceil(wait))
 
     def _login(self, site: Site, login: dict, request: Request, path: str) -> Reply | None:
         """The login wall: POST to the login path sets a cookie; walled paths need it."""
@@ -513,6 +514,9 @@ class SandboxServer:
                     login.get("redirect_after_login") or login.get("after_login")
                     or login.get("redirect") or (walled or ["/"])[0]
                 )
+                # percent-encode: a header never carries CR/LF or non-ASCII (nor a backslash,
+                # which browsers read as '/', making '/\host' leave the site)
+                target = quote(target, safe="/?=&%#:@+,;~")
                 if not target.startswith("/") or target.startswith("//"):
                     target = "/"
                 return Reply(303, {

@@ -107,17 +107,33 @@ def _remote() -> tuple[tuple[str, int], list[str]] | None:
     if not given:
         return None
     parts = urlsplit(given)
-    address = (parts.hostname or "127.0.0.1", parts.port or 80)
+    try:
+        address = (parts.hostname or "127.0.0.1", parts.port or 80)
+    except ValueError:  # a port that is not a number, or above 65535
+        address = ("127.0.0.1", -1)
     if address[0] not in ("127.0.0.1", "localhost", "::1"):
         raise SandboxRefused(_(
             "{env} must name a sandbox server on this computer (127.0.0.1), not {url}."
         ).format(env=ENV_URL, url=given), url=given, hosts=[])
-    connection = http.client.HTTPConnection(*address, timeout=10)
     try:
-        connection.request("GET", "/.sandbox/hosts")
-        listed = json.loads(connection.getresponse().read())
-    finally:
-        connection.close()
+        if address[1] < 0:
+            raise ValueError(given)
+        connection = http.client.HTTPConnection(*address, timeout=10)
+        try:
+            connection.request("GET", "/.sandbox/hosts")
+            listed = json.loads(connection.getresponse().read())
+        finally:
+            connection.close()
+        if not isinstance(listed, dict | list):
+            raise ValueError(given)
+    except (OSError, ValueError, http.client.HTTPException):
+        from .exceptions import OsintLabError
+
+        raise OsintLabError(_(
+            "No sandbox server answers at {url}, the address {env} names. Start one with "
+            "'osintlab sandbox serve --port 8765' and set {env}=http://127.0.0.1:8765, or "
+            "unset {env} so that the notebook starts its own server."
+        ).format(url=given, env=ENV_URL), url=given) from None
     return address, sorted(listed)
 
 
