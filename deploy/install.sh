@@ -37,8 +37,10 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 
 echo "== course repository in $TARGET"
 mkdir -p "$TARGET"
+# never .git or build/: they hold the exercises' model answers, and the copy is world-readable
 rsync -a --delete --exclude .venv --exclude node_modules --exclude workspace \
-  --exclude courses "$SOURCE/" "$TARGET/"
+  --exclude courses --exclude .git --exclude /build --exclude /test-artifacts \
+  --exclude /bench/work "$SOURCE/" "$TARGET/"
 cd "$TARGET"
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet -r requirements.lock

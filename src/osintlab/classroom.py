@@ -296,6 +296,25 @@ def _user_exists(name: str) -> bool:
     return True
 
 
+def _classroom_account(name: str, settings: Settings, missing_ok: bool = False) -> bool:
+    """Whether ``name`` is a classroom account: not root, primary group a classroom group.
+
+    An existing account of another kind (``root``, ``www-data``, the server's own admin)
+    must never be taken over by a roster line: its server would run with its rights.
+    """
+    try:
+        account = pwd.getpwnam(name)
+    except KeyError:
+        return missing_ok
+    gids = set()
+    for group in settings.groups.values():
+        try:
+            gids.add(grp.getgrnam(group).gr_gid)
+        except KeyError:
+            continue
+    return account.pw_uid != 0 and account.pw_gid in gids
+
+
 def create_users(members: list[Member], settings: Settings) -> list[str]:
     """Create or update the system account and home of each member; one line per person.
 
@@ -308,6 +327,16 @@ def create_users(members: list[Member], settings: Settings) -> list[str]:
         >>> create_users(read_roster("roster.csv"), load_settings())  # doctest: +SKIP
         ['ali-bekov: created (trainee)', ...]
     """
+    foreign = [member.username for member in members if not _classroom_account(
+        member.username, settings, missing_ok=True)]
+    if foreign:
+        raise ClassroomError(
+            f"{', '.join(foreign)}: an account of that name already exists on this server and "
+            "is not a classroom account (its group is not "
+            f"{' or '.join(settings.groups.values())}); nothing was changed. Give "
+            "the person another username in the roster.",
+            users=foreign,
+        )
     settings.state.mkdir(parents=True, exist_ok=True)
     settings.state.chmod(0o711)  # people's servers read the lessons and config; nothing else
     build_lessons(settings, {member.language for member in members})
@@ -427,19 +456,25 @@ def prepare_home(member: Member, settings: Settings) -> list[Path]:
     os.chown(home, account.pw_uid, account.pw_gid)
     home.chmod(0o700)
     copied: list[Path] = []
+    # This runs as root in a folder the person owns: never follow a link they may have made
+    # (a link in lessons/ would let root write or chown a file of the link's choosing).
+    lessons = home / "lessons"
     for module in find_modules(settings.course_repository):
         folder = lesson_folder(settings.course_repository, module.id, member.language,
                                settings.lessons)
-        target = home / "lessons" / module.id
+        target = lessons / module.id
+        if lessons.is_symlink() or target.is_symlink():
+            continue
         for lesson in module.lessons:
-            if not (folder / lesson).is_file() or (target / lesson).exists():
+            if not (folder / lesson).is_file() or os.path.lexists(target / lesson):
                 continue
             target.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(folder / lesson, target / lesson)
             copied.append(target / lesson)
-    for path in [home / "lessons", *(home / "lessons").rglob("*")]:
-        if path.exists():
-            os.chown(path, account.pw_uid, account.pw_gid)
+    if not lessons.is_symlink():
+        for path in [lessons, *lessons.rglob("*")]:
+            if os.path.lexists(path):
+                os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
     link = home / "course"
     if member.role == "trainer" and not link.is_symlink() and not link.exists():
         link.symlink_to(settings.course, target_is_directory=True)
@@ -451,7 +486,9 @@ def lock_course(settings: Settings) -> list[Path]:
     """Make the course repository's ``notebooks/`` and ``grading/`` unreadable to trainees.
 
     They hold the model answers and hidden tests: group ``trainers`` may read them, others
-    may not (mode 0750 folders, 0640 files, owner root).
+    may not (mode 0750 folders, 0640 files, owner root). So do ``.git`` (every version of
+    those files) and ``build/`` (``osintlab i18n build`` writes localised exercises with
+    their answers there), where a copy of the repository has them.
 
     Example:
         >>> lock_course(load_settings())  # doctest: +SKIP
@@ -459,7 +496,7 @@ def lock_course(settings: Settings) -> list[Path]:
     """
     gid = grp.getgrnam(settings.groups["trainer"]).gr_gid
     locked: list[Path] = []
-    for name in ("notebooks", "grading"):
+    for name in ("notebooks", "grading", ".git", "build"):
         top = settings.course_repository / name
         if not top.is_dir():
             continue
@@ -675,6 +712,13 @@ class ClassroomSpawner(LocalProcessSpawner):
             raise ClassroomError(
                 f"{self.user.name} is not on the roster {settings.roster}; add them and run "
                 "`osintlab classroom users` again.",
+                user=self.user.name,
+            )
+        if not _classroom_account(member.username, settings):
+            raise ClassroomError(
+                f"{self.user.name} has no classroom account on this server (none, or one "
+                "`osintlab classroom users` did not make); run `osintlab classroom users` "
+                "and give the person another username if it refuses this one.",
                 user=self.user.name,
             )
         return settings, member
