@@ -96,7 +96,8 @@ def test_lock_course_locks_every_copy_of_the_answers(tmp_path):
     """.git (every version of notebooks/) and build/ (localised exercises) are locked too."""
     repository = tmp_path / "repository"
     for secret in ("notebooks/m00/04-exercise.ipynb", ".git/objects/ab/cdef",
-                   "build/locale/ru/notebooks/m00/04-exercise.ipynb"):
+                   "build/locale/ru/notebooks/m00/04-exercise.ipynb",
+                   "src/osintlab/world/truth.py", "locale/ru/m00/04-exercise.po"):
         (repository / secret).parent.mkdir(parents=True, exist_ok=True)
         (repository / secret).write_text("### BEGIN SOLUTION")
     for path in repository.rglob("*"):
@@ -104,7 +105,7 @@ def test_lock_course_locks_every_copy_of_the_answers(tmp_path):
 
     classroom.lock_course(_settings(tmp_path, repository))
 
-    for name in ("notebooks", ".git", "build"):
+    for name in ("notebooks", ".git", "build", "locale", "src/osintlab/world"):
         for path in [repository / name, *(repository / name).rglob("*")]:
             assert not path.stat().st_mode & stat.S_IRWXO, path
 

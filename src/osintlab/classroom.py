@@ -487,8 +487,12 @@ def lock_course(settings: Settings) -> list[Path]:
 
     They hold the model answers and hidden tests: group ``trainers`` may read them, others
     may not (mode 0750 folders, 0640 files, owner root). So do ``.git`` (every version of
-    those files) and ``build/`` (``osintlab i18n build`` writes localised exercises with
-    their answers there), where a copy of the repository has them.
+    those files), ``build/`` (``osintlab i18n build`` writes localised exercises with
+    their answers there) and the world generator ``src/osintlab/world/`` (its cast table and
+    ground truth say who is who; trainees need only the generated ``datasets/``) and
+    ``locale/`` (the exercises' catalogues hold the hidden tests' feedback texts; trainees get
+    lessons already built in their language and the package's compiled messages), where a
+    copy of the repository has them.
 
     Example:
         >>> lock_course(load_settings())  # doctest: +SKIP
@@ -496,7 +500,7 @@ def lock_course(settings: Settings) -> list[Path]:
     """
     gid = grp.getgrnam(settings.groups["trainer"]).gr_gid
     locked: list[Path] = []
-    for name in ("notebooks", "grading", ".git", "build"):
+    for name in ("notebooks", "grading", ".git", "build", "locale", "src/osintlab/world"):
         top = settings.course_repository / name
         if not top.is_dir():
             continue
