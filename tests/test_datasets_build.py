@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from osintlab import datasets
 from osintlab.cli import main
 from osintlab.exceptions import DatasetMissing
 from osintlab.world.build import DATASETS, build
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")

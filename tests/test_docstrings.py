@@ -10,13 +10,12 @@ import doctest
 import importlib
 import os
 import pkgutil
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import osintlab
 
-ROOT = Path(__file__).resolve().parents[1]
 MODULES = sorted(
     m.name
     for m in pkgutil.walk_packages(osintlab.__path__, prefix="osintlab.")

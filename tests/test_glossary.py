@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "locale" / "glossary.csv"
 LANGUAGES = ["ru", "kk", "ky", "tg", "tk", "uz"]
 CYRILLIC_COLUMNS = ["ru", "kk", "ky", "tg"]

@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT
 
 from osintlab import evidence, sandbox
+from osintlab._cells import HIDDEN_TESTS, nbgrader_meta, tag_lines
 from osintlab.exceptions import TamperDetected
 
 EXERCISE = ROOT / "notebooks" / "m02-documenting-evidence" / "06-exercise.ipynb"
@@ -24,14 +25,15 @@ EXERCISE = ROOT / "notebooks" / "m02-documenting-evidence" / "06-exercise.ipynb"
 def _cell(grade_id: str) -> str:
     notebook = nbformat.read(EXERCISE, as_version=4)
     for cell in notebook.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+        if nbgrader_meta(cell).get("grade_id") == grade_id:
             return cell.source
     raise AssertionError(f"the exercise has no cell {grade_id!r}")
 
 
 def _hidden(grade_id: str) -> str:
-    source = _cell(grade_id)
-    return source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+    return "\n".join(
+        line for line, state in tag_lines(_cell(grade_id), HIDDEN_TESTS) if state == "inside"
+    )
 
 
 @pytest.fixture(scope="module")

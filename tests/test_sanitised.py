@@ -15,11 +15,11 @@ from pathlib import Path
 import exifread
 import phonenumbers
 import pytest
+from conftest import ROOT
 
 from osintlab.world._addresses import is_valid_btc, is_valid_tron
 from osintlab.world.people import PHONE_BLOCKS
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "datasets"
 
 RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost")

@@ -21,10 +21,10 @@ import networkx as nx
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import ROOT
 
 from osintlab.world._addresses import is_valid_btc, is_valid_tron
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "datasets"
 TRUTH = yaml.safe_load((ROOT / "grading" / "world" / "ground-truth.yml").read_text("utf-8"))
 

@@ -247,57 +247,24 @@ def _national() -> dict[str, TranslitSchema]:
     }
 
 
+# The Russian-language schemes (key, title, what marks them, iuliia schema), commonest first.
+_RUSSIAN_SCHEMES = [
+    ("icao", "ICAO Doc 9303 (passports since 2013)", "й i, ю iu, я ia, х kh", iuliia.ICAO_DOC_9303),
+    ("mvd310", "older passports (MVD 310, 1997-2010)", "й y, ю yu, я ya", iuliia.MVD_310),
+    ("telegram", "informal (social media)", "h for х, c for ц", iuliia.TELEGRAM),
+    ("wikipedia", "everyday English (Wikipedia)", "ye after a vowel, -y for -ий", iuliia.WIKIPEDIA),
+    ("mvd782", "older passports (MVD 782, 2000s)", "ye after a vowel, yo for ё", iuliia.MVD_782),
+    ("bgn", "BGN/PCGN (maps, sanctions lists)", "ye after a vowel, marks dropped", iuliia.BGN_PCGN),
+    ("gost_b", "GOST 7.79-2000 system B", "x for х, c for ц", iuliia.GOST_779_ALT),
+    ("gost_a", "GOST 7.79-2000 system A (ISO 9)", "library catalogues: ž, č, š", iuliia.GOST_779),
+]
+
+
 def _russian_schemes(language: str) -> list[Scheme]:
     """Russian-language schemes; a national name goes through its usual Russian spelling."""
     return [
-        Scheme(
-            "icao",
-            "ICAO Doc 9303 (passports since 2013)",
-            "й i, ю iu, я ia, х kh",
-            _through_russian(language, iuliia.ICAO_DOC_9303),
-        ),
-        Scheme(
-            "mvd310",
-            "older passports (MVD 310, 1997-2010)",
-            "й y, ю yu, я ya",
-            _through_russian(language, iuliia.MVD_310),
-        ),
-        Scheme(
-            "telegram",
-            "informal (social media)",
-            "h for х, c for ц",
-            _through_russian(language, iuliia.TELEGRAM),
-        ),
-        Scheme(
-            "wikipedia",
-            "everyday English (Wikipedia)",
-            "ye after a vowel, -y for -ий",
-            _through_russian(language, iuliia.WIKIPEDIA),
-        ),
-        Scheme(
-            "mvd782",
-            "older passports (MVD 782, 2000s)",
-            "ye after a vowel, yo for ё",
-            _through_russian(language, iuliia.MVD_782),
-        ),
-        Scheme(
-            "bgn",
-            "BGN/PCGN (maps, sanctions lists)",
-            "ye after a vowel, marks dropped",
-            _through_russian(language, iuliia.BGN_PCGN),
-        ),
-        Scheme(
-            "gost_b",
-            "GOST 7.79-2000 system B",
-            "x for х, c for ц",
-            _through_russian(language, iuliia.GOST_779_ALT),
-        ),
-        Scheme(
-            "gost_a",
-            "GOST 7.79-2000 system A (ISO 9)",
-            "library catalogues: ž, č, š",
-            _through_russian(language, iuliia.GOST_779),
-        ),
+        Scheme(key, title, note, _through_russian(language, schema))
+        for key, title, note, schema in _RUSSIAN_SCHEMES
     ]
 
 

@@ -86,10 +86,7 @@ def lab(context: click.Context, root: Path, language: str | None = None) -> None
     """
     from .lab import launch
 
-    if language:
-        launch(root, list(context.args), language=language)
-    else:
-        launch(root, list(context.args))
+    launch(root, list(context.args), language=language or None)
 
 
 # -- modules --------------------------------------------------------------------------

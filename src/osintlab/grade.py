@@ -456,7 +456,7 @@ class Course:
     def _grade_all(
         self,
         module: str,
-        spec: Any,
+        spec: Module,
         wanted: list[str],
         pool: _WorkerPool,
         work: Path,
