@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from chromium import needs_chromium
 from evidence_site import Site
 from PIL import Image
 
@@ -23,7 +24,6 @@ from osintlab.evidence import Case, open_case
 from osintlab.exceptions import CaptureFailed, DuplicateCapture, EvidenceError, OutsideCase
 
 BIN = Path(sys.executable).parent
-HAS_CHROMIUM = Path("/usr/bin/chromium").exists()
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,8 @@ def test_capture_keeps_the_bytes_and_records_what_the_protocol_asks(captured, si
     assert record["machine"]["ip"] == "127.0.0.1"
     assert record["tool"]["name"] == "osintlab" and record["tool"]["warcio"]
     assert record["html_source"] == record["file"]["original"]
-    assert record["changes"], "what the collection changed must be stated"
+    assert record["method"] == "HTTP GET, following redirects"
+    assert "User-Agent naming this tool" in record["changes"][0]
     # the working copy is separate: changing it leaves the evidence intact
     working = case.root / "items" / "E0001" / record["file"]["working"]
     working.write_text("edited by the analyst")
@@ -83,7 +84,7 @@ def test_embedded_image_is_its_own_linked_item(captured, site):
     assert original.read_bytes() == site.pages["/static/photo.png"][1]
 
 
-@pytest.mark.skipif(not HAS_CHROMIUM, reason="/usr/bin/chromium is not installed")
+@needs_chromium
 def test_screenshot_is_full_page_and_stamped(captured):
     """Does the screenshot show the whole long page, under a band with URL and time?"""
     case, record = captured
@@ -137,6 +138,28 @@ def test_case_packages_as_a_valid_wacz(captured, site):
         package_json = json.loads(archive.read("datapackage.json"))
     assert site.url("/offer/17") in [page.get("url") for page in pages]
     assert all(res["hash"].startswith("sha256:") for res in package_json["resources"])
+
+
+def test_an_embedded_file_that_fails_is_noted_with_its_reason(site, tmp_path):
+    """Does a missing or unreachable picture on a page leave a log note saying why?"""
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nobody listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    site.pages["/gallery"] = ("text/html; charset=utf-8", (
+        f'<img src="/static/missing.png"><img src="http://127.0.0.1:{port}/x.png">'
+    ).encode())
+    case = open_case(tmp_path / "C6", investigator="A. Karimova", screenshots=False)
+    case.capture(site.url("/gallery"))
+    notes = [e["text"] for e in case.entries() if e["action"] == "note"]
+    assert notes == [
+        f"embedded file {site.url('/static/missing.png')} could not be captured: "
+        "HTTP 404 Not Found",
+        f"embedded file http://127.0.0.1:{port}/x.png could not be captured: "
+        "the connection was refused (no server answers there)",
+    ]
+    assert len(case.captures()) == 1
 
 
 def test_not_found_page_is_captured_with_its_status(site, tmp_path):
@@ -197,6 +220,9 @@ def test_file_capture_and_response_capture(site, tmp_path):
     response = requests.get(site.url("/files/price-list.txt"), timeout=10)
     record = case.capture(response, note="price list")
     assert record["http"]["status"] == 200 and record["final_url"].endswith("price-list.txt")
+    # the notebook made this request, not capture(): the record must not claim otherwise
+    assert record["method"] == "a requests.Response given to capture()"
+    assert "notebook's own code" in record["changes"][0]
     assert (case.root / "items" / record["item"] / "capture.warc.gz").exists()
     assert list(case.items["item"]) == ["E0001", "E0002"]
     assert record == case.record("E0002")  # what capture returns is what record.json holds

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from osintlab.cli import main
 from osintlab.evidence import open_case, verify_archive
-from osintlab.exceptions import TamperDetected
+from osintlab.exceptions import EvidenceError, TamperDetected
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +203,7 @@ def test_custody_history_lists_the_hand_over(case):
                                               "Expert B. Sadykov, forensic centre"]
     assert history[1]["from"] == "Inspector A. Karimova"
     assert history[1]["questions"] == ["Was E0002 edited after it was sent?"]
-    with pytest.raises(Exception, match="no such item in case CASE-2024-017"):
+    with pytest.raises(EvidenceError, match="no such item in case CASE-2024-017"):
         case.transfer(to="Prosecutor", purpose="indictment", items=["E0042"])
 
 

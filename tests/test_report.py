@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from chromium import BINARY, needs_chromium
 from docx import Document
 from evidence_site import Site
 
@@ -20,7 +21,6 @@ from osintlab.exceptions import EvidenceError
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-HAS_CHROMIUM = Path("/usr/bin/chromium").exists()
 FINDINGS = [
     {"text": "Seller kara_bekov offers forged passports for USDT.", "items": ["E0001", "E0002"],
      "place": (43.2380, 76.9450, "Pickup point named in the offer")},
@@ -101,15 +101,26 @@ def test_report_language_must_be_a_code(reported):
         case.report(language="Russian")
 
 
+def test_a_wrong_report_language_is_explained_in_the_trainees_language(reported, monkeypatch):
+    """A Russian-speaking trainee who writes language="русский" gets the error in Russian."""
+    case, _ = reported
+    monkeypatch.setenv("OSINTLAB_LANG", "ru")
+    with pytest.raises(EvidenceError) as error:
+        case.report(language="русский")
+    assert str(error.value) == _russian(
+        "{language!r} is not a language code: use e.g. 'en' or 'ru'.").format(
+        language="русский")
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_CHROMIUM, reason="/usr/bin/chromium is not installed")
+@needs_chromium
 def test_html_renders_offline_in_chromium_with_no_outside_request(reported):
     """In a browser without network, do the page and the map render, asking for nothing?"""
     _case, paths = reported
     requested: list[str] = []
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         process, browser = _screenshot._start(
-            "/usr/bin/chromium", profile,
+            BINARY, profile,
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
         )
         try:
@@ -174,3 +185,5 @@ def test_russian_report_has_russian_headings_and_the_same_annex(reported):
     rows = [[td.get_text(strip=True) for td in tr.find_all("td")]
             for tr in soup.select("table.annex tr")[1:]]
     assert rows == annex_from_log(case)
+    opened = soup.select("table.custody tr")[1].find_all("td")[3].get_text(strip=True)
+    assert opened == _russian("case opened")  # in the report's language, not the session's

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from chromium import BINARY, needs_chromium
 
 from osintlab import _screenshot
 from osintlab.evidence import _remove_tree, open_case
@@ -56,7 +56,7 @@ def test_working_copy_of_an_unknown_item_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no /usr/bin/chromium")
+@needs_chromium
 def test_map_label_is_shown_as_text_not_run_as_html(tmp_path):
     """A label copied from a hostile page must not become markup (or reach a host)."""
     case = open_case(tmp_path / "CASE-2024-017", investigator="Inspector A. Karimova")
@@ -64,7 +64,7 @@ def test_map_label_is_shown_as_text_not_run_as_html(tmp_path):
     paths = case.report(findings=[{"text": "met here", "place": (43.238, 76.945, label)}])
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         process, browser = _screenshot._start(
-            "/usr/bin/chromium", profile, "--host-resolver-rules=MAP * ~NOTFOUND")
+            BINARY, profile, "--host-resolver-rules=MAP * ~NOTFOUND")
         try:
             page = _screenshot._DevTools(_screenshot._page_socket(browser))
             page.call("Page.enable")

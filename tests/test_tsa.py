@@ -59,6 +59,7 @@ def test_unreachable_tsa_is_a_clear_error(tmp_path):
     with pytest.raises(EvidenceError, match="did not answer") as error:
         case.capture(source)
     assert "http://127.0.0.1:9/tsa" in str(error.value)
+    assert "Nothing was added" in str(error.value) and "tsa_url=" in str(error.value)
     assert case.captures() == [] and not list((case.root / "items").iterdir())
 
 

@@ -55,6 +55,7 @@ class Fetched:
     media_type: str = "application/octet-stream"
     changes: list[str] = field(default_factory=list)
     source_path: str | None = None
+    requested_here: bool = False  # fetch() made the request, not the notebook's own code
 
     @property
     def is_web(self) -> bool:
@@ -99,6 +100,7 @@ def from_response(response, *, body: bytes | None = None) -> Fetched:
     """A capture from a ``requests.Response`` (its body as requests holds it)."""
     headers = _header_list(response)
     changes = []
+    requested_here = body is not None  # only fetch() passes the body as it came over the wire
     if body is None:
         body = response.content
         encoding = response.headers.get("Content-Encoding", "").lower()
@@ -137,6 +139,7 @@ def from_response(response, *, body: bytes | None = None) -> Fetched:
         filename=safe_filename(response.url, media_type),
         media_type=media_type,
         changes=changes,
+        requested_here=requested_here,
     )
 
 
@@ -153,13 +156,14 @@ def fetch(url: str, session=None, timeout: float = 30) -> Fetched:
         body = response.raw.read(decode_content=False)
         response.close()
     except requests.RequestException as error:
+        why = _reason(error)
         raise CaptureFailed(
             _(
                 "Could not capture {url}: {why}. Nothing was added to the case. "
                 "Check the address (spelling, http/https), that the site is up and that this "
                 "machine can reach it, then capture again."
-            ).format(url=url, why=_reason(error)),
-            url=url,
+            ).format(url=url, why=why),
+            url=url, why=why,
         ) from error
     return from_response(response, body=body)
 

@@ -96,8 +96,9 @@ def request_token(url: str, data: bytes, timeout: float = 30, session=None) -> b
     except requests.RequestException as error:
         raise EvidenceError(
             _(
-                "The time-stamping authority at {url} did not answer ({error}). "
-                "Check the TSA address in the case settings, or capture without one."
+                "The time-stamping authority at {url} did not answer ({error}). Nothing was "
+                "added to the case. Check that the address given as tsa_url= when the case "
+                "was opened is right and that the authority is running, then capture again."
             ).format(url=url, error=type(error).__name__),
             url=url,
         ) from error

@@ -132,40 +132,37 @@ def _files_below(folder: str) -> dict[str, str]:
     return found
 
 
-_TEXTS: dict[tuple, dict[str, str]] = {}
-
-
-
 #: What an item is. Stored in record.json as these English words, whatever the case's language
 #: (notebooks and tools compare them); the report translates them when it shows them.
 KINDS = {"web_page": N_("web page"), "web_file": N_("web file"), "file": N_("file")}
 
 
 def _texts() -> dict[str, str]:
-    """The fixed sentences of a collection record, translated once per language."""
-    key = (os.environ.get("OSINTLAB_LANG"), os.environ.get("OSINTLAB_LOCALEDIR"))
-    texts = _TEXTS.get(key)
-    if texts is None:
-        texts = _TEXTS[key] = {
-            "web_changes": _(
-                "The content was stored byte for byte as received. The site received one "
-                "request from this machine (GET, User-Agent naming this tool) and may have "
-                "logged it."
-            ),
-            "file_changes": _("None: the file was copied byte for byte and only read."),
-            "shot_changes": _(
-                "Chromium loaded the page once more for the screenshot (a second request)."
-            ),
-            "shot_off": _("no screenshot: switched off for this capture"),
-            "method_get": _("HTTP GET, following redirects"),
-            "method_response": _("a requests.Response given to capture()"),
-            "method_copy": _("file copy"),
-        }
-    return texts
+    """The fixed sentences of a collection record, in the trainee's language."""
+    return {
+        "web_changes": _(
+            "The content was stored byte for byte as received. The site received one "
+            "request from this machine (GET, User-Agent naming this tool) and may have "
+            "logged it."
+        ),
+        "response_changes": _(
+            "The content was stored as the requests.Response given to capture() held it. "
+            "The request was made by the notebook's own code (its headers are in this "
+            "record); the site received it and may have logged it."
+        ),
+        "file_changes": _("None: the file was copied byte for byte and only read."),
+        "shot_changes": _(
+            "Chromium loaded the page once more for the screenshot (a second request)."
+        ),
+        "shot_off": _("no screenshot: switched off for this capture"),
+        "method_get": _("HTTP GET, following redirects"),
+        "method_response": _("a requests.Response given to capture()"),
+        "method_copy": _("file copy"),
+    }
 
 
 def _os_error(error: OSError, where: Path) -> EvidenceError:
-    """A teaching error for a failed write, or the OSError itself when it is something else."""
+    """A teaching error for a failed write; any other OSError is raised again as it is."""
     if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return DiskFull(
             _(
@@ -224,6 +221,7 @@ class Case:
         self.session = session
         self.recovered: list[str] = []
         self._by_hash: dict[str, str] | None = None
+        self._last_number: int | None = None  # the highest item number taken, once known
         self._items_ready = False  # items/ known to exist: no mkdir per capture
         if _recover:
             self._recover()
@@ -351,7 +349,7 @@ class Case:
         return self._by_hash
 
     def _next_id(self) -> str:
-        if getattr(self, "_last_number", None) is not None:
+        if self._last_number is not None:
             return f"E{self._last_number + 1:04d}"
         numbers = [0]
         for entry in self.captures():
@@ -511,7 +509,11 @@ class Case:
         files = {f"original/{name}": sha256}
         web = fetched.is_web
         url = fetched.final_url or fetched.url
-        changes = [texts["web_changes"] if web else texts["file_changes"], *fetched.changes]
+        if web:
+            said = texts["web_changes" if fetched.requested_here else "response_changes"]
+        else:
+            said = texts["file_changes"]
+        changes = [said, *fetched.changes]
         shot_note = None
         wants_shot = self.screenshots if screenshot is None else screenshot
         if web and fetched.is_html and wants_shot:
@@ -563,8 +565,8 @@ class Case:
             "collector": self.investigator,
             "machine": {"hostname": socket.gethostname(), "ip": _capture.machine_ip(url)},
             "persona": persona or self.persona,
-            "method": texts["method_get"] if web and not fetched.changes
-            else (texts["method_response"] if web else texts["method_copy"]),
+            "method": texts["method_copy"] if not web
+            else texts["method_get" if fetched.requested_here else "method_response"],
             "tool": _tool(),
             "changes": changes,
             "screenshot": {"file": "screenshot.png", "note": shot_note}
@@ -608,18 +610,19 @@ class Case:
         for url in _capture.embedded_urls(fetched.body, fetched.final_url or fetched.url):
             try:
                 child = _capture.fetch(url, session=self.session)
-                if child.status and child.status >= 400:
-                    raise CaptureFailed(f"HTTP {child.status}")
-                if _sha256(child.body) in self._hash_index():
-                    continue  # the same image on several pages is one item
-                self._store(child, _("embedded in {item}").format(item=record["item"]),
-                            persona=persona, again=False, screenshot=False,
-                            embedded_in=record["item"])
             except CaptureFailed as error:
-                why = str(error).split(":")[0] if len(str(error)) > 200 else str(error)
-                self._append({"action": "note", "item": record["item"], "text": _(
-                    "embedded file {url} could not be captured: {why}"
-                ).format(url=url, why=why)})
+                why = error.why
+            else:
+                if child.status < 400:
+                    if _sha256(child.body) not in self._hash_index():  # one image, one item
+                        self._store(child, _("embedded in {item}").format(item=record["item"]),
+                                    persona=persona, again=False, screenshot=False,
+                                    embedded_in=record["item"])
+                    continue
+                why = f"HTTP {child.status} {child.reason}".strip()
+            self._append({"action": "note", "item": record["item"], "text": _(
+                "embedded file {url} could not be captured: {why}"
+            ).format(url=url, why=why)})
 
     def transfer(
         self, to: str, purpose: str, questions: list[str] | None = None,
@@ -657,10 +660,11 @@ class Case:
 
     def custody(self) -> list[dict]:
         """The chain of custody: who held the evidence, from when, for what."""
-        rows = [{"time": self.entries()[0].get("time"), "from": None,
-                 "to": self.entries()[0].get("by"), "purpose": _("case opened"),
+        entries = self.entries()
+        rows = [{"time": entries[0].get("time"), "from": None,
+                 "to": entries[0].get("by"), "purpose": _("case opened"),
                  "questions": [], "items": "all"}]
-        for entry in self.entries():
+        for entry in entries:
             if entry.get("action") == "transfer":
                 rows.append({key: entry.get(key) for key in
                              ("time", "from", "to", "purpose", "questions", "items")})
@@ -780,11 +784,8 @@ class Case:
             original = folder / (record.get("file") or {}).get("original", "-")
             if record.get("item") == folder.name and original.is_file() \
                     and _file_sha256(original) == record["hashes"]["sha256"]:
-                files = {}
-                for path in sorted(folder.rglob("*")):
-                    relative = path.relative_to(folder).as_posix()
-                    if path.is_file() and relative.split("/")[0] not in NOT_HASHED:
-                        files[relative] = _file_sha256(path)
+                files = {name: _file_sha256(path)
+                         for name, path in sorted(_files_below(os.fspath(folder)).items())}
                 self._append({
                     "action": "capture", "item": folder.name,
                     "sha256": record["hashes"]["sha256"],

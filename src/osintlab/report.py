@@ -157,6 +157,8 @@ def collect(case: Case, language: str, summary: str, findings: list) -> dict:
         forms.append({"item": entry["item"], "fields": _form(record, entry, _),
                       "image_bytes": image,
                       "image": base64.b64encode(image).decode() if image else None})
+    custody = case.custody()
+    custody[0] = {**custody[0], "purpose": _("case opened")}  # in the report's language
     found = _findings(findings)
     places = [{"lat": f["place"][0], "lon": f["place"][1], "label": f["label"]}
               for f in found if f["place"]]
@@ -172,8 +174,7 @@ def collect(case: Case, language: str, summary: str, findings: list) -> dict:
                             for e in entries), key=lambda row: row["time"] or ""),
         "annex": [{"item": e["item"], "time": e.get("time"), "source": e.get("source"),
                    "sha256": e.get("sha256")} for e in captures],
-        "custody": [{**row, "to": row["to"], "purpose": row["purpose"]}
-                    for row in case.custody()],
+        "custody": custody,
         "forms": forms,
         "_": _,
     }
@@ -267,7 +268,7 @@ def write_report(
     from ._custody_log import write_atomic
 
     if not re.match(r"^[a-z]{2,3}(_[A-Z]{2})?$", language or ""):
-        _ = gettext_for(None)
+        _ = _i18n._  # the trainee's language: the report's is what is wrong
         raise EvidenceError(
             _("{language!r} is not a language code: use e.g. 'en' or 'ru'.").format(
                 language=language), language=language)
