@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from pathlib import Path
 
 import polib
 import pytest
-from chromium import fence
+from chromium import BINARY, fence, needs_chromium
 from classroom_hub import MODULE, ROOT, classroom_hub, needs_proxy, needs_root
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 LESSON = "01-jupyter.ipynb"
 PEOPLE = {"trainer": ("trainer", "en"), "aida": ("trainee", "en"), "timur": ("trainee", "ru")}
@@ -30,8 +28,7 @@ pytestmark = [
     pytest.mark.xdist_group("hub"),
     needs_root,
     needs_proxy,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="no /usr/bin/chromium (Debian: apt-get install chromium)"),
+    needs_chromium,
 ]
 
 
@@ -47,7 +44,7 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            executable_path=BINARY, args=["--no-sandbox"])
         yield chromium
         chromium.close()
 

@@ -9,6 +9,7 @@ configuration is run against a stand-in spawner object (said so in that test).
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import subprocess
 import sys
@@ -183,6 +184,16 @@ def test_roster_decides_who_logs_in_and_who_sees_the_course(config, tmp_path):
         assert (K8S / "jupyter" / role / "jupyter_server_config.json").is_file()
 
 
+def test_no_server_may_be_shown_inside_a_frame():
+    """Does every role keep JupyterHub's frame policy (frame-ancestors 'none'), as on one
+    server? Loosening it for the formgrader is what nbgrader reverted (jupyter/nbgrader#1947);
+    trainers open the formgrader in its own tab instead."""
+    for role in ("trainee", "trainer"):
+        server = json.loads((K8S / "jupyter" / role / "jupyter_server_config.json").read_text())
+        headers = server["ServerApp"].get("tornado_settings", {}).get("headers", {})
+        assert "Content-Security-Policy" not in headers, role
+
+
 @pytest.fixture(scope="module")
 def dockerfile() -> DockerfileParser:
     return DockerfileParser(str(ROOT / "deploy" / "Dockerfile"))
@@ -207,12 +218,13 @@ def test_image_runs_as_a_person_with_a_health_check(dockerfile):
 
 
 def test_image_never_holds_model_answers(dockerfile):
-    """Are notebooks/ and grading/ (answers, hidden tests) kept out of the image?"""
+    """Are notebooks/, grading/ and locale/ (answers, hidden tests and their feedback texts)
+    kept out of the image?"""
     for instruction in dockerfile.structure:
         if instruction["instruction"] in ("COPY", "ADD"):
             parts = [p for p in instruction["value"].split() if not p.startswith("--")]
             for source in parts[:-1]:
-                assert not source.startswith(("notebooks", "grading", ".")), instruction
+                assert not source.startswith(("notebooks", "grading", "locale", ".")), instruction
                 if not instruction["value"].startswith("--from"):
                     assert (ROOT / source).exists(), f"{source} is copied but does not exist"
     ignore = (ROOT / ".dockerignore").read_text(encoding="utf-8").split("\n")
