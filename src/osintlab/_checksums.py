@@ -35,6 +35,7 @@ __all__ = [
     "eip55",
     "keccak256",
     "segwit_decode",
+    "segwit_encode",
 ]
 
 # ---- Base58Check ----------------------------------------------------------------------------
@@ -275,8 +276,7 @@ def keccak256(data: bytes) -> bytes:
             x, y = i % 5, i // 5
             lanes[x][y] ^= int.from_bytes(block[8 * i : 8 * i + 8], "little")
         _keccak_f(lanes)
-    out = b"".join(lanes[i % 5][i // 5].to_bytes(8, "little") for i in range(4))
-    return out
+    return b"".join(lanes[i % 5][i // 5].to_bytes(8, "little") for i in range(4))
 
 
 def eip55(address: str) -> str:

@@ -75,12 +75,6 @@ class SandboxAdapter(HTTPAdapter):
             self.address[0], self.address[1], scheme="http"
         )
 
-    def get_connection(self, url, proxies=None):  # older requests releases
-        self.check(url)
-        return self.poolmanager.connection_from_host(
-            self.address[0], self.address[1], scheme="http"
-        )
-
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         host = self.check(request.url)
         request.headers["Host"] = host
@@ -105,9 +99,7 @@ class SandboxSession(requests.Session):
         self.headers["User-Agent"] = "osintlab-sandbox-trainee (course exercise)"
 
     def get_adapter(self, url: str):
-        self.adapters["http://"].check(url)  # refuse before anything else happens
+        # refuse before anything else happens: Session.send asks for the adapter of every
+        # request and every redirect hop, ftp:// and other schemes with no adapter included
+        self.adapters["http://"].check(url)
         return super().get_adapter(url)
-
-    def send(self, request, **kwargs):
-        self.adapters["http://"].check(request.url)  # every hop, redirects included
-        return super().send(request, **kwargs)

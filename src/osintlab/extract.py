@@ -47,7 +47,7 @@ import pandas as pd
 import phonenumbers
 
 from . import _checksums
-from ._i18n import _
+from ._i18n import N_, _
 from .exceptions import ExtractError
 
 __all__ = ["crypto", "emails", "entities", "ips", "phones", "urls", "usernames"]
@@ -334,8 +334,6 @@ def _find_emails(text: str) -> Iterable[_Found]:
         obfuscated = "@" not in written or bool(re.search(r"[\[\(\{<]|\s", written))
         local = match.group(1)
         domain = re.sub(_DOT, ".", match.group(2), flags=re.IGNORECASE)
-        if written.startswith("@") or not local:
-            continue
         reason = _email_reason(local, domain)
         note = _("written obfuscated, to hide it from collection tools") if obfuscated else ""
         yield _Found(
@@ -366,12 +364,12 @@ def emails(source: Any, *, html: bool | None = None) -> pd.DataFrame:
 
 # ---- phone numbers --------------------------------------------------------------------------
 
-_PHONE_TYPES = {
-    phonenumbers.PhoneNumberType.MOBILE: "mobile",
-    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed line",
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed line or mobile",
-    phonenumbers.PhoneNumberType.TOLL_FREE: "toll free",
-    phonenumbers.PhoneNumberType.VOIP: "internet telephony (VoIP)",
+_PHONE_TYPES = {  # N_: in the catalogue, so that _(kind) below finds their translation
+    phonenumbers.PhoneNumberType.MOBILE: N_("mobile"),
+    phonenumbers.PhoneNumberType.FIXED_LINE: N_("fixed line"),
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: N_("fixed line or mobile"),
+    phonenumbers.PhoneNumberType.TOLL_FREE: N_("toll free"),
+    phonenumbers.PhoneNumberType.VOIP: N_("internet telephony (VoIP)"),
 }
 _IPV4_LIKE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
@@ -434,8 +432,9 @@ def phones(source: Any, *, region: str = DEFAULT_REGION, html: bool | None = Non
     if not isinstance(region, str) or region.upper() not in phonenumbers.SUPPORTED_REGIONS:
         raise ExtractError(
             _(
-                "region={region!r} is not a country code phonenumbers knows; use two letters "
-                'such as "KZ", "KG", "TJ", "TM" or "UZ".'
+                "region={region!r} is not a known country code. Give the two letters of the "
+                "country whose numbers are written without a +code, such as "
+                '"KZ", "KG", "TJ", "TM" or "UZ".'
             ).format(region=region),
             value=region,
         )
@@ -624,7 +623,9 @@ def usernames(source: Any, *, html: bool | None = None) -> pd.DataFrame:
     """
     import os
 
-    finder = _username_finder(_platforms(os.environ.get("OSINTLAB_DATASETS")))
+    from . import datasets
+
+    finder = _username_finder(_platforms(os.environ.get(datasets.ENV)))
     return _table("username", ["platform"], finder, _read(source, html))
 
 

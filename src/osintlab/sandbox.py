@@ -35,8 +35,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ._i18n import _
-from ._sandbox_server import SandboxServer, site_url
-from .exceptions import SandboxRefused
+from ._sandbox_server import SandboxServer, load_sites, site_url
+from .exceptions import DatasetMissing, OsintLabError, SandboxRefused
 
 __all__ = ["hosts", "proxy_config", "session", "start", "stop", "url"]
 
@@ -57,8 +57,6 @@ def _web_folder() -> Path:
 
 def _checked(folder: Path) -> Path:
     if not folder.is_dir():
-        from .exceptions import DatasetMissing
-
         raise DatasetMissing(_(
             "The fictional websites are missing: there is no folder {folder}. Run the "
             "course from its folder (make lab) or ask your trainer to set {env}."
@@ -107,17 +105,13 @@ def _remote() -> tuple[tuple[str, int], list[str]] | None:
     if not given:
         return None
     parts = urlsplit(given)
-    try:
-        address = (parts.hostname or "127.0.0.1", parts.port or 80)
-    except ValueError:  # a port that is not a number, or above 65535
-        address = ("127.0.0.1", -1)
-    if address[0] not in ("127.0.0.1", "localhost", "::1"):
+    host = parts.hostname or "127.0.0.1"
+    if host not in ("127.0.0.1", "localhost", "::1"):
         raise SandboxRefused(_(
             "{env} must name a sandbox server on this computer (127.0.0.1), not {url}."
         ).format(env=ENV_URL, url=given), url=given, hosts=[])
     try:
-        if address[1] < 0:
-            raise ValueError(given)
+        address = (host, parts.port or 80)  # ValueError: a port not a number, or above 65535
         connection = http.client.HTTPConnection(*address, timeout=10)
         try:
             connection.request("GET", "/.sandbox/hosts")
@@ -127,8 +121,6 @@ def _remote() -> tuple[tuple[str, int], list[str]] | None:
         if not isinstance(listed, dict | list):
             raise ValueError(given)
     except (OSError, ValueError, http.client.HTTPException):
-        from .exceptions import OsintLabError
-
         raise OsintLabError(_(
             "No sandbox server answers at {url}, the address {env} names. Start one with "
             "'osintlab sandbox serve --port 8765' and set {env}=http://127.0.0.1:8765, or "
@@ -149,8 +141,6 @@ def hosts() -> list[str]:
         return remote[1]
     if _server is not None:
         return _server.hosts()
-    from ._sandbox_server import load_sites
-
     return sorted(load_sites(_checked(_web_folder())))
 
 
