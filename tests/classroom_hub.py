@@ -15,7 +15,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -29,6 +28,7 @@ import nbformat
 import pytest
 import requests
 import yaml
+from conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULE = "m00-getting-started"
@@ -37,12 +37,6 @@ BIN = Path(sys.executable).parent
 PROXY = ROOT / "deploy" / "node_modules" / ".bin" / "configurable-http-proxy"
 # What a classroom server holds of the course repository (deploy/install.sh copies it all).
 COURSE_FOLDERS = ("modules", "notebooks", "grading", "datasets", "locale")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _children(pid: int) -> list[int]:
@@ -118,7 +112,7 @@ class ClassroomHub:
         self.users = {key: f"{self.prefix}-{key}" for key in people}
         self.people = people
         self.groups = {"trainee": f"{self.prefix}-trainees", "trainer": f"{self.prefix}-trainers"}
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.admin_token = secrets.token_hex(24)
         self.tokens: dict[str, str] = {}
@@ -148,7 +142,7 @@ class ClassroomHub:
             "exchange": str(self.exchange), "course_repository": str(self.repository),
             "course": str(self.course), "course_id": "hub-test", "python": python,
             "environment": env, "groups": self.groups, "ip": "127.0.0.1", "port": self.port,
-            "hub_port": _free_port(), "proxy_api_port": _free_port(), "proxy": str(PROXY),
+            "hub_port": free_port(), "proxy_api_port": free_port(), "proxy": str(PROXY),
             "idle_timeout": 3600, **self.extra,
         }, allow_unicode=True), "utf-8")
         made = subprocess.run(

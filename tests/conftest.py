@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import nbformat
@@ -43,3 +44,10 @@ def hand_in(course: Course, module: str, student: str, notebook, name: str | Non
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT
+
+
+def free_port() -> int:
+    """A loopback port free right now (a server can bind it; a client finds it closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "deploy" / "bundle" / "build.py"
@@ -26,15 +26,8 @@ BUILD = ROOT / "deploy" / "bundle" / "build.py"
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bundle")]
 
 
-def _free_port() -> int:
-    """A loopback port that nothing listens on once this returns (connections are refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _offline_env() -> dict[str, str]:
-    closed = f"http://127.0.0.1:{_free_port()}"
+    closed = f"http://127.0.0.1:{free_port()}"
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PIP_", "npm_config_", "NPM_CONFIG_", "VIRTUAL_ENV"))}
     env.update(
@@ -120,10 +113,10 @@ def test_offline_install_has_the_russian_interface(installed):
 def test_proxy_from_the_offline_npm_install_serves_its_api(installed):
     """Does configurable-http-proxy, installed by npm --offline, start and answer on loopback?"""
     token = secrets.token_hex(16)
-    api = _free_port()
+    api = free_port()
     proxy = subprocess.Popen(
         [str(installed / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"),
-         "--ip", "127.0.0.1", "--port", str(_free_port()),
+         "--ip", "127.0.0.1", "--port", str(free_port()),
          "--api-ip", "127.0.0.1", "--api-port", str(api)],
         env={**os.environ, "CONFIGPROXY_AUTH_TOKEN": token},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -9,25 +9,19 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import requests
+from conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_make_lab_serves_the_curriculum_with_nbgrader(tmp_path):
     """Does `make lab ARGS=...` open JupyterLab on notebooks/, with nbgrader's extensions?"""
-    port = _free_port()
+    port = free_port()
     args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token=t"
     if os.geteuid() == 0:
         args += " --allow-root"

@@ -44,6 +44,7 @@ from traitlets import Unicode
 
 from ._layout import REPOSITORY
 from .exceptions import ClassroomError, RosterError
+from .lab import INTERFACE_LOCALES, interface_locale
 
 __all__ = [
     "ClassroomSpawner",
@@ -69,21 +70,9 @@ LANGUAGES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "ky": "Kyrgyz", "
              "tk": "Turkmen", "uz": "Uzbek"}
 # JupyterLab has an interface pack for Russian only; national-language cohorts read their
 # notebooks in their language inside the Russian interface.
-_INTERFACE = {"en": "en", "ru": "ru_RU", "kk": "ru_RU", "ky": "ru_RU", "tg": "ru_RU",
-              "tk": "ru_RU", "uz": "ru_RU"}
 _LINUX_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _HEADER = ("username", "full_name", "role", "language")
 _SETTINGS_ENV = "OSINTLAB_CLASSROOM"  # path of classroom.yml
-
-
-def interface_locale(language: str) -> str:
-    """The JupyterLab interface locale for a cohort reading notebooks in ``language``.
-
-    Example:
-        >>> interface_locale("kk"), interface_locale("ru"), interface_locale("en")
-        ('ru_RU', 'ru_RU', 'en')
-    """
-    return _INTERFACE.get(language, "en")
 
 
 def parse_memory(text: str | int) -> int:
@@ -582,7 +571,7 @@ def write_role_config(settings: Settings) -> dict[str, Path]:
             ]
         (folder / "nbgrader_config.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
         folders[role] = folder
-    for locale in sorted(set(_INTERFACE.values())):
+    for locale in sorted(set(INTERFACE_LOCALES.values())):
         folder = base / f"lab-{locale}"
         folder.mkdir(parents=True, exist_ok=True)
         overrides = {"@jupyterlab/translation-extension:plugin": {"locale": locale}}

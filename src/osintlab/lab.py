@@ -106,6 +106,22 @@ def _release_all(root: Path, scratch: Path, language: str | None = None) -> Path
     return course.root / "release"
 
 
+#: JupyterLab's interface locale per course language. Only Russian has a published language
+#: pack; the national languages get the Russian interface with notebooks in their own language.
+INTERFACE_LOCALES = {"en": "en", "ru": "ru_RU", "kk": "ru_RU", "ky": "ru_RU", "tg": "ru_RU",
+                     "tk": "ru_RU", "uz": "ru_RU"}
+
+
+def interface_locale(language: str) -> str:
+    """The JupyterLab interface locale for a cohort reading notebooks in ``language``.
+
+    Example:
+        >>> interface_locale("kk"), interface_locale("ru"), interface_locale("en")
+        ('ru_RU', 'ru_RU', 'en')
+    """
+    return INTERFACE_LOCALES.get(language, "en")
+
+
 def interface_settings(folder: Path, language: str) -> Path:
     """A JupyterLab settings folder that switches the interface to ``language``'s pack.
 
@@ -116,7 +132,7 @@ def interface_settings(folder: Path, language: str) -> Path:
         >>> interface_settings(Path("/tmp/lab-settings"), "kk").name
         'lab-settings'
     """
-    locale = "ru_RU" if language != "en" else "en"
+    locale = interface_locale(language)
     plugin = folder / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
     plugin.parent.mkdir(parents=True, exist_ok=True)
     plugin.write_text(json.dumps({"locale": locale}), "utf-8")
