@@ -15,8 +15,10 @@ backslashes, NUL bytes and symlinks pointing outside cannot reach another file. 
 once and kept in memory.
 
 ``datasets/web/sites.yml`` describes each host's behaviour (redirects, a rate limit, a login
-wall, a legacy charset, a slow page...). Each server has its own state object (rate-limit
-counters, logged-in sessions): two trainees' servers never share anything.
+wall, a legacy charset, a slow page...) in the spelling the world generator
+(``osintlab.world.web``) writes, and only in that one: an unknown or missing key stops the
+server with an error naming the key and the file. Each server has its own state object
+(rate-limit counters, logged-in sessions): two trainees' servers never share anything.
 
 A host that is not a folder of files is added with ``server.mount(host, app)``, where
 ``app(request) -> Reply`` is any callable (or coroutine function) taking a :class:`Request` and
@@ -54,6 +56,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 import yaml
 
 from ._i18n import _
+from .exceptions import DatasetMissing
 
 MAX_URL = 8 * 1024  # longer request targets get 414
 MAX_HEADERS = 16 * 1024  # more header bytes get 431 (tornado itself drops beyond 64 KB)
@@ -128,10 +131,11 @@ class Site:
     files: dict[str, Path] = field(default_factory=dict)
     cache: dict[str, bytes] = field(default_factory=dict)
     app: Callable[[Request], Reply] | None = None
+    label: str = ""  # a mounted host's title; a site of files is listed by its host name
 
     @property
     def title(self) -> str:
-        return str(self.config.get("title") or self.config.get("name") or self.host)
+        return self.label or self.host
 
     def index(self) -> None:
         """Record every regular file that really lies inside the site's folder."""
@@ -154,19 +158,11 @@ class Site:
         return data
 
     def find(self, key: str, query: str) -> str | None:
-        """The file key answering ``/key?query``: explicit pages, wget-style names, index.html."""
-        pages = self.config.get("pages") or {}
+        """The file key answering ``/key?query``: wget-style names, page-N.html, index.html."""
         if query:
-            wanted = "/" + key + "?" + query
-            target = pages.get(wanted)
-            if target and str(target).lstrip("/") in self.files:
-                return str(target).lstrip("/")
             for name in (f"{key}?{query}", f"{key}?{query}.html"):
                 if name in self.files:
                     return name
-        target = pages.get("/" + key)
-        if target and str(target).lstrip("/") in self.files:
-            return str(target).lstrip("/")
         stem = key.rstrip("/")
         candidates = [key] if key and not key.endswith("/") else []
         if query and re.fullmatch(r"page=\d{1,6}", query):  # /listings?page=2 -> page-2.html
@@ -180,24 +176,66 @@ class Site:
         return None
 
 
-def _as_list(value: Any) -> list:
-    if value is None or value is False:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
+_NUMBER = (int, float)
+_SITE: dict[Any, Any] = {  # one host in sites.yml, as osintlab.world.web writes it ("?": optional)
+    "root?": str,
+    "what?": str,
+    "gzip?": bool,
+    "rate_limit?": {"requests": int, "window_seconds": _NUMBER, "retry_after_seconds?": _NUMBER},
+    "redirects?": [{"path": str, "target": str, "status": int}],
+    "login?": {
+        "path": str, "method?": str, "page?": str, "fields": {"user": str, "password": str},
+        "credentials": {"user": str, "password": str}, "cookie": str, "protected": [str],
+        "redirect_after_login?": str,
+    },
+    "charsets?": {str: str},  # page path -> charset
+    "slow_pages?": [{"path": str, "delay_seconds": _NUMBER}],
+    "large_pages?": [str],
+    "broken_links?": [str],
+}
+_MANIFEST = {"hosts": {str: _SITE}}
 
 
-def _paths(value: Any) -> list[str]:
-    """Paths named by a sites.yml entry: a string, a list, or mappings with a ``path``."""
-    found = []
-    for item in _as_list(value):
-        if isinstance(item, dict):
-            item = item.get("path") or item.get("paths")
-            found.extend(_paths(item))
-        elif isinstance(item, str):
-            found.append(item)
-    return found
+def _check(value: Any, schema: Any, where: list[str], manifest: Path) -> None:
+    """Raise DatasetMissing naming the key and the file unless ``value`` fits ``schema``.
+
+    A schema is a type (or tuple of types), ``[item schema]``, ``{str: value schema}`` (any
+    keys), or ``{"key": schema, "optional?": schema}`` (exactly those keys).
+    """
+    place = " → ".join(where) or _("the top level")
+    if isinstance(schema, dict) and isinstance(value, dict):
+        if list(schema) == [str]:
+            for key, item in value.items():
+                _check(key, str, [*where, str(key)], manifest)
+                _check(item, schema[str], [*where, str(key)], manifest)
+            return
+        keys = {k.rstrip("?"): k for k in schema}
+        for key, item in value.items():
+            if key not in keys:
+                raise DatasetMissing(_(
+                    "{file}: unknown key '{key}' in {where}. The keys allowed there are: "
+                    "{allowed}."
+                ).format(file=manifest, key=key, where=place, allowed=", ".join(keys)),
+                    path=str(manifest), key=str(key))
+            _check(item, schema[keys[key]], [*where, key], manifest)
+        for key, spelt in keys.items():
+            if key not in value and not spelt.endswith("?"):
+                raise DatasetMissing(_(
+                    "{file}: the key '{key}' is missing from {where}."
+                ).format(file=manifest, key=key, where=place), path=str(manifest), key=key)
+        return
+    if isinstance(schema, list) and isinstance(value, list):
+        for number, item in enumerate(value, 1):
+            _check(item, schema[0], [*where, f"#{number}"], manifest)
+        return
+    kinds = schema if isinstance(schema, tuple) else (schema,)
+    if isinstance(schema, (dict, list)) or not isinstance(value, kinds) or (
+            isinstance(value, bool) and bool not in kinds):
+        raise DatasetMissing(_(
+            "{file}: {where} has the wrong form ({value}). The sites.yml section of "
+            "datasets/web/README.md says what each key takes."
+        ).format(file=manifest, where=place, value=repr(value)[:80]),
+            path=str(manifest), key=where[-1] if where else None)
 
 
 def load_sites(web: Path) -> dict[str, Site]:
@@ -212,13 +250,11 @@ def load_sites(web: Path) -> dict[str, Site]:
     described: dict[str, Any] = {}
     manifest = web / "sites.yml"
     if manifest.is_file():
-        loaded = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
-        loaded = loaded.get("hosts", loaded.get("sites", loaded))
-        if isinstance(loaded, list):  # a list of mappings, each with its "host"
-            loaded = {str(item.get("host")): item for item in loaded if isinstance(item, dict)}
-        described = {str(k).lower(): v or {} for k, v in loaded.items() if isinstance(v, dict)}
+        loaded = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        _check(loaded, _MANIFEST, [], manifest)
+        described = {k.lower(): v for k, v in loaded["hosts"].items()}
     sites: dict[str, Site] = {}
-    roots = {str(v.get("root") or k): k for k, v in described.items()}
+    roots = {v.get("root", k): k for k, v in described.items()}
     for folder in sorted(p for p in web.iterdir() if p.is_dir()) if web.is_dir() else []:
         if "." not in folder.name or folder.name.startswith("."):
             continue
@@ -309,7 +345,7 @@ class SandboxServer:
             >>> "tsa.example" in server.hosts()
             True
         """
-        self.sites[host.lower()] = Site(host.lower(), None, {"title": title or host}, app=app)
+        self.sites[host.lower()] = Site(host.lower(), None, {}, app=app, label=title or host)
 
     def start(self) -> SandboxServer:
         """Listen on 127.0.0.1 in a daemon thread; returns once the port answers."""
@@ -415,8 +451,8 @@ class SandboxServer:
         path = "/" + key
         config = site.config
         limited = config.get("rate_limit")
-        if isinstance(limited, dict) and self.rate_limits:
-            wait = self._rate_wait(site.host, request.client, limited, path)
+        if limited and self.rate_limits:
+            wait = self._rate_wait(site.host, request.client, limited)
             if wait:
                 reply = _page(429, _("Too many requests"), _(
                     "You are sending requests too fast. Wait {seconds} seconds (see the "
@@ -430,8 +466,8 @@ class SandboxServer:
             status, target = redirect
             return Reply(status, {"Location": target, "Content-Type": "text/html; charset=utf-8"},
                          f'<a href="{html.escape(target)}">{html.escape(target)}</a>'.encode())
-        login = config.get("login") or config.get("login_wall")
-        if isinstance(login, dict):
+        login = config.get("login")
+        if login:
             walled = self._login(site, login, request, path)
             if walled is not None:
                 return walled
@@ -455,7 +491,7 @@ class SandboxServer:
         if kind.startswith(_TEXT_TYPES) or kind.endswith("xml"):
             kind = f"{kind}; charset={_charset(site, key, data)}"
         headers = {"Content-Type": kind, "Cache-Control": "no-cache"}
-        if _wants_gzip(site.config, "/" + key, request, kind, len(data)):
+        if _wants_gzip(site.config, request, kind, len(data)):
             cache_key = "gzip:" + key
             packed = site.cache.get(cache_key)
             if packed is None:
@@ -465,51 +501,34 @@ class SandboxServer:
             data = packed
         return Reply(200, headers, data)
 
-    def _rate_wait(self, host: str, client: str, limited: dict, path: str) -> int:
-        paths = _paths(limited.get("paths") or limited.get("path"))
-        if paths and not any(path.startswith(p) for p in paths):
-            return 0
-        limit = int(limited.get("requests") or limited.get("limit") or 10)
-        window = float(
-            self.rate_window if self.rate_window is not None
-            else limited.get("window_seconds") or limited.get("per_seconds")
-            or limited.get("window") or 10
-        )
-        wait = self.state.over_limit(host, client, limit, window)
+    def _rate_wait(self, host: str, client: str, limited: dict) -> int:
+        window = float(self.rate_window if self.rate_window is not None
+                       else limited["window_seconds"])
+        wait = self.state.over_limit(host, client, int(limited["requests"]), window)
         if not wait:
             return 0
         # sites.yml's Retry-After holds for its own window, not for a window a test shortened
-        given = None if self.rate_window is not None else (
-            limited.get("retry_after_seconds") or limited.get("retry_after"))
+        given = None if self.rate_window is not None else limited.get("retry_after_seconds")
         # never less than the real wait: a collector who waits as asked must be served
         return max(int(given or 0), 1, math.ceil(wait))
 
     def _login(self, site: Site, login: dict, request: Request, path: str) -> Reply | None:
-        """The login wall: POST to the login path sets a cookie; walled paths need it."""
-        login_path = str(login.get("path") or login.get("login_path") or "/login")
-        login_page = str(login.get("page") or login_path)  # where the form is
-        fields = login.get("fields") or {}
-        user_field = str(fields.get("username") or fields.get("user")
-                         or login.get("username_field") or "username")
-        pass_field = str(fields.get("password") or login.get("password_field") or "password")
-        credentials = _as_list(login.get("credentials") or login.get("accounts"))
-        cookie_name = str(login.get("cookie") or login.get("cookie_name") or "session")
-        walled = _paths(login.get("protected") or login.get("paths") or login.get("walled"))
+        """The login wall: POST to the login path sets a cookie; protected paths need it."""
+        login_path = login["path"]
+        login_page = login.get("page", login_path)  # where the form is
+        fields, account = login["fields"], login["credentials"]
+        cookie_name = login["cookie"]
+        walled = login["protected"]
         sessions = self.state.sessions.setdefault(site.host, {})
         if path == login_path and request.method == "POST":
             form = dict(parse_qsl(request.body.decode("utf-8", "replace")))
-            user, password = form.get(user_field, ""), form.get(pass_field, "")
-            if any(
-                str(c.get("username", c.get("user"))) == user and str(c.get("password")) == password
-                for c in credentials if isinstance(c, dict)
-            ) and user:
+            user, password = form.get(fields["user"], ""), form.get(fields["password"], "")
+            if user and (user, password) == (account["user"], account["password"]):
                 token = secrets.token_urlsafe(24)
                 with self.state.lock:
                     sessions[token] = user
-                target = dict(parse_qsl(request.query)).get("next") or str(
-                    login.get("redirect_after_login") or login.get("after_login")
-                    or login.get("redirect") or (walled or ["/"])[0]
-                )
+                target = dict(parse_qsl(request.query)).get("next") or login.get(
+                    "redirect_after_login", (walled or ["/"])[0])
                 # percent-encode: a header never carries CR/LF or non-ASCII (nor a backslash,
                 # which browsers read as '/', making '/\host' leave the site)
                 target = quote(target, safe="/?=&%#:@+,;~")
@@ -673,55 +692,37 @@ def _cookies(header: str) -> dict[str, str]:
 
 
 def _redirect_for(config: dict, path: str, query: str) -> tuple[int, str] | None:
-    redirects = config.get("redirects") or []
-    if isinstance(redirects, dict):  # {"/old": "/new"} or {"/old": {"to": ..., "status": ...}}
-        redirects = [
-            {"from": k, **(v if isinstance(v, dict) else {"to": v})} for k, v in redirects.items()
-        ]
     full = path + ("?" + query if query else "")
-    for item in redirects:
-        if not isinstance(item, dict):
-            continue
-        source = str(item.get("from") or item.get("path") or "")
-        if source in (path, full):
-            target = str(item.get("to") or item.get("location") or item.get("target") or "/")
-            return int(item.get("status") or item.get("code") or 301), target
+    for item in config.get("redirects", []):
+        if item["path"] in (path, full):
+            return item["status"], item["target"]
     return None
 
 
 def _slow_delay(config: dict, path: str) -> float | None:
-    for item in _as_list(config.get("slow") or config.get("slow_pages")):
-        if isinstance(item, dict) and path in _paths(item.get("path") or item.get("paths")):
-            return float(item.get("delay_seconds") or item.get("delay") or 3)
-        if isinstance(item, str) and item == path:
-            return 3.0
+    for item in config.get("slow_pages", []):
+        if item["path"] == path:
+            return float(item["delay_seconds"])
     return None
 
 
 def _charset(site: Site, key: str, data: bytes) -> str:
     """The charset a text file is served with: sites.yml, else its <meta>, else utf-8."""
-    for item in _as_list(site.config.get("charset") or site.config.get("charsets")
-                         or site.config.get("encodings")):
-        if isinstance(item, dict):
-            if ("/" + key) in item or key in item:
-                return str(item.get("/" + key, item.get(key)))
-            if item.get("path") in ("/" + key, key):
-                return str(item.get("charset") or item.get("encoding"))
+    given = site.config.get("charsets", {}).get("/" + key)
+    if given:
+        return given
     found = _META_CHARSET.search(data[:2048])
     if found:
         return found.group(1).decode("ascii").lower()
     return "utf-8"
 
 
-def _wants_gzip(config: dict, path: str, request: Request, kind: str, size: int) -> bool:
+def _wants_gzip(config: dict, request: Request, kind: str, size: int) -> bool:
+    """Gzip a text reply of 1 KB or more if the client accepts it, unless ``gzip: false``."""
     if "gzip" not in request.headers.get("Accept-Encoding", "").lower():
         return False
-    setting = config.get("gzip", config.get("compress"))
-    if setting is False:
+    if config.get("gzip") is False:
         return False
-    named = _paths(setting) if not isinstance(setting, bool) else []
-    if named:
-        return path in named
     return kind.startswith(_TEXT_TYPES) and size >= 1024
 
 
