@@ -62,7 +62,8 @@ deploy/node_modules:
 test: lint check browser gettext deploy/node_modules
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-bench: $(STAMP)
+# The benchmarks need what the tests need (the hub's proxy, Chromium for captures, gettext).
+bench: $(STAMP) browser gettext deploy/node_modules
 	BENCH=$(BENCH) $(BIN)/python bench/run.py
 
 # The offline install bundle for classrooms without internet: dist/osintlab-bundle(.tar.gz).

@@ -150,7 +150,7 @@ def _floor(folder: Path, count: int = 200) -> dict:
 
 def _warc_records(responses) -> float:
     """Our WARC writing alone (request, response and metadata record per capture)."""
-    from osintlab import _capture
+    from osintlab.evidence import capture as _capture
 
     writer = _capture.EvidenceWARCWriter()
     fetched = [_capture.from_response(response) for response in responses]

@@ -150,7 +150,7 @@ def run() -> dict:
         idle_spawn = hub.spawn("trainer")
         python, env = _python_for_people(hub.base / "bare")
         bare_rss = _bare_kernel_rss(python, env)
-        [released] = hub.run("trainer", "from osintlab.grade import open_course\n"
+        [released] = hub.run("trainer", "from osintlab.grading import open_course\n"
                                         f"open_course({str(hub.course)!r}).release({MODULE!r})")
         if released["error"]:
             raise RuntimeError(f"the trainer could not release {MODULE}: {released['error']}")

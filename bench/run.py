@@ -55,7 +55,7 @@ def bench_import(runs: int = 15) -> dict:
 
 def _cohort_course(folder: Path):
     """A released m00 course with COHORT hand-ins: solutions, typical mistakes, untouched."""
-    from osintlab.grade import init_course
+    from osintlab.grading import init_course
 
     course = init_course(folder, "bench")
     course.release(MODULE)
@@ -73,7 +73,7 @@ def _cohort_course(folder: Path):
 
 
 def bench_cohort() -> tuple[dict, dict]:
-    from osintlab.grade import open_course
+    from osintlab.grading import open_course
 
     shutil.rmtree(WORK, ignore_errors=True)
     ours_course, spec = _cohort_course(WORK / "ours")

@@ -58,7 +58,7 @@ def _crawl_plan(web: Path, market: str, limit: int = 400) -> list[tuple[str, str
     from bs4 import BeautifulSoup
 
     from osintlab import sandbox
-    from osintlab._sandbox_server import SandboxServer, normalise_path
+    from osintlab.sandbox.server import SandboxServer, normalise_path
 
     server = SandboxServer(web, rate_limits=False).start()
     try:
@@ -96,7 +96,7 @@ def _start(command: list[str], env: dict) -> tuple[subprocess.Popen, int]:
 def _make_session(kind: str, port: int, hosts: list[str]):
     import requests
 
-    from osintlab._sandbox_session import SandboxSession
+    from osintlab.sandbox.client import SandboxSession
 
     if kind == "ours":
         return SandboxSession(("127.0.0.1", port), hosts)
@@ -197,7 +197,7 @@ def _same_bytes(ours_session, ours: list[str], base_session, base: list[str]) ->
 def run() -> dict:
     import requests
 
-    from osintlab._sandbox_session import SandboxSession
+    from osintlab.sandbox.client import SandboxSession
 
     web = _web()
     market = next(m for m in MARKETS if (web / m).is_dir())

@@ -21,10 +21,10 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
 import os.path  # noqa: E402
 
 import nbgrader  # noqa: E402
-import osintlab  # noqa: E402
+import osintlab.grading  # noqa: E402
 
 c.HTMLExporter.extra_template_basedirs = [
-    os.path.join(os.path.dirname(osintlab.__file__), "templates"),
+    str(osintlab.grading.FEEDBACK_TEMPLATES),
     os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
 ]
 
@@ -32,6 +32,6 @@ c.HTMLExporter.extra_template_basedirs = [
 # (plain nbgrader leaks them: jupyter/nbgrader#917, #1363).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "osintlab._feedback.HideHiddenTests",
+    "osintlab.grading.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

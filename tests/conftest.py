@@ -10,7 +10,7 @@ import nbformat
 import pytest
 import yaml
 
-from osintlab.grade import Course, init_course
+from osintlab.grading import Course, init_course
 
 ROOT = Path(__file__).resolve().parents[1]
 

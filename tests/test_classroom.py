@@ -226,7 +226,7 @@ def test_release_fetch_submit_grade_and_private_feedback(hub):
     autograde, feedback; each trainee reads their own feedback and nobody else's."""
     course = hub.course
     [released] = hub.run("trainer", [
-        "from osintlab.grade import open_course",
+        "from osintlab.grading import open_course",
         f"print(open_course({str(course)!r}).release({MODULE!r}))",
     ])[1:]
     assert released["error"] is None, released
@@ -255,7 +255,7 @@ def test_release_fetch_submit_grade_and_private_feedback(hub):
         assert "submitted" in [a["status"] for a in submitted.json()["value"]], submitted.text
 
     [graded] = hub.run("trainer", [
-        "import json\nfrom osintlab.grade import open_course\n"
+        "import json\nfrom osintlab.grading import open_course\n"
         f"course = open_course({str(course)!r})\n"
         f"course.collect({MODULE!r})\n"
         f"outcomes = course.autograde({MODULE!r}, workers=2)\n"

@@ -160,7 +160,7 @@ def test_the_trainer_sees_the_formgrader_in_its_own_tab(hub, fenced):
     _shot(lab, "trainer-2-lab")
     # the trainer releases m00 from their own server, as in a terminal there
     hub.token("trainer")
-    [released] = hub.run("trainer", "from osintlab.grade import open_course\n"
+    [released] = hub.run("trainer", "from osintlab.grading import open_course\n"
                                     f"open_course({str(hub.course)!r}).release({MODULE!r})")
     assert released["error"] is None, released
     tab = context.new_page()

@@ -56,3 +56,18 @@ def test_lock_names_no_machine_or_index():
     text = (ROOT / "requirements.lock").read_text()
     assert "file://" not in text and "--index-url" not in text and "--find-links" not in text
     assert not re.search(r"(^|\s)/[A-Za-z]", text, re.MULTILINE), "an absolute path in the lock"
+
+
+def test_make_bench_installs_what_its_topics_need_as_make_test_does():
+    """On a fresh checkout, would `make bench` install the hub's proxy, Chromium and gettext?"""
+    import subprocess
+
+    def planned(target: str) -> str:
+        return subprocess.run(["make", "--dry-run", "--always-make", "--no-print-directory",
+                               target], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout
+
+    bench, test = planned("bench"), planned("test")
+    for step in ("npm ci --prefix deploy", "chromium", "gettext"):
+        assert step in test, f"make test no longer installs {step!r}: update this test"
+        assert step in bench, f"make bench does not install {step!r}, which its topics need"

@@ -19,8 +19,8 @@ from chromium import needs_chromium
 from evidence_site import Site
 from PIL import Image
 
-from osintlab import _capture
 from osintlab.evidence import Case, open_case
+from osintlab.evidence import capture as _capture
 from osintlab.exceptions import CaptureFailed, DuplicateCapture, EvidenceError, OutsideCase
 
 BIN = Path(sys.executable).parent
@@ -99,7 +99,7 @@ def test_screenshot_is_full_page_and_stamped(captured):
 
 def test_missing_chromium_is_recorded_not_silent(site, tmp_path, monkeypatch):
     """Without Chromium, does the capture still succeed and say why there is no picture?"""
-    monkeypatch.setattr("osintlab._screenshot.chromium_binary", lambda: None)
+    monkeypatch.setattr("osintlab.evidence.screenshot.chromium_binary", lambda: None)
     case = open_case(tmp_path / "C1", investigator="A. Karimova")
     record = case.capture(site.url("/offer/17"), embedded=False)
     assert record["screenshot"] == {"file": None,

@@ -78,7 +78,8 @@ def test_read_only_case_folder_says_so_and_still_verifies(small_disk, tmp_path):
 
 CRASH = textwrap.dedent("""
     import os, signal, sys
-    from osintlab import _custody_log, evidence
+    from osintlab import evidence
+    from osintlab.evidence import custody_log as _custody_log
     where = sys.argv[3]
     if where == "before-log":      # the item folder is in place, its log entry not yet
         original = _custody_log.CustodyLog.append
@@ -90,7 +91,7 @@ CRASH = textwrap.dedent("""
     else:                          # the files are written, the folder not yet renamed
         def replace(source, target):
             os.kill(os.getpid(), signal.SIGKILL)
-        evidence.os.replace = replace
+        os.replace = replace
     case = evidence.open_case(sys.argv[1])
     case.capture(sys.argv[2], note="interrupted")
 """)

@@ -141,7 +141,7 @@ def test_reordered_log_entries_are_named(case):
 
 def test_inserted_log_entry_is_named(case):
     """Is a forged entry slipped into the middle of the log caught, with its place?"""
-    from osintlab._custody_log import entry_hash
+    from osintlab.evidence.custody_log import entry_hash
 
     def change(lines):
         second = json.loads(lines[1])

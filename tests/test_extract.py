@@ -17,7 +17,8 @@ import requests
 from bs4 import BeautifulSoup
 
 from osintlab import extract
-from osintlab._checksums import (
+from osintlab.exceptions import ExtractError, OsintLabError
+from osintlab.extract._checksums import (
     b58check_decode,
     b58check_encode,
     bech32_decode,
@@ -25,7 +26,6 @@ from osintlab._checksums import (
     keccak256,
     segwit_decode,
 )
-from osintlab.exceptions import ExtractError, OsintLabError
 
 # ---- BIP-173 / BIP-350 ------------------------------------------------------------------------
 

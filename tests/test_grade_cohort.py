@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from conftest import ROOT, build_course, hand_in
 
 from osintlab.cli import main
-from osintlab.grade import _network_prefix, open_course
+from osintlab.grading import open_course
+from osintlab.grading.pool import network_prefix as _network_prefix
 
 MODULE = "m00-getting-started"
 
@@ -445,7 +446,7 @@ def test_commands_outside_a_course_folder_explain_what_to_do(tmp_path):
 
 def test_autograde_before_release_says_to_release(tmp_path):
     """Does autograding an unreleased module say which command comes first?"""
-    from osintlab.grade import init_course
+    from osintlab.grading import init_course
 
     init_course(tmp_path / "c", "c1")
     with pytest.raises(Exception, match="osintlab grade release m00-getting-started"):

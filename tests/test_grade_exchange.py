@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from osintlab.grade import init_course
+from osintlab.grading import init_course
 
 MODULE = "m00-getting-started"
 BIN = Path(sys.executable).parent

@@ -19,7 +19,7 @@ import yaml
 from conftest import ROOT, hand_in
 
 from osintlab.curriculum import find_modules
-from osintlab.grade import init_course
+from osintlab.grading import init_course
 from osintlab.i18n.build import MARKER, localise_file, localise_mistake
 
 MODULES = [m.id for m in find_modules(ROOT)]

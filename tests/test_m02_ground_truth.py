@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT
 
 from osintlab import evidence, sandbox
-from osintlab._cells import HIDDEN_TESTS, nbgrader_meta, tag_lines
+from osintlab.curriculum.cells import HIDDEN_TESTS, nbgrader_meta, tag_lines
 from osintlab.exceptions import TamperDetected
 
 EXERCISE = ROOT / "notebooks" / "m02-documenting-evidence" / "06-exercise.ipynb"

@@ -15,8 +15,8 @@ from chromium import BINARY, needs_chromium
 from docx import Document
 from evidence_site import Site
 
-from osintlab import _screenshot
 from osintlab.evidence import open_case
+from osintlab.evidence import screenshot as _screenshot
 from osintlab.exceptions import EvidenceError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,8 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 from chromium import BINARY, needs_chromium
 
-from osintlab import _screenshot
-from osintlab.evidence import _remove_tree, open_case
+from osintlab.evidence import open_case
+from osintlab.evidence import screenshot as _screenshot
+from osintlab.evidence.case import _remove_tree
 from osintlab.exceptions import EvidenceError
 
 

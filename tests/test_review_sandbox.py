@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from osintlab import sandbox
-from osintlab._sandbox_server import SandboxServer
 from osintlab.exceptions import OsintLabError
+from osintlab.sandbox.server import SandboxServer
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "sandbox-web"

@@ -22,9 +22,9 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from osintlab import sandbox
-from osintlab._sandbox_server import Reply, SandboxServer, normalise_path
 from osintlab.cli import main
 from osintlab.exceptions import DatasetMissing, OsintLabError, SandboxRefused
+from osintlab.sandbox.server import Reply, SandboxServer, normalise_path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "sandbox-web"

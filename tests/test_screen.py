@@ -2,8 +2,8 @@
 
 import pytest
 
-from osintlab._feedback import PLACEHOLDER, short_error, strip_hidden
-from osintlab._screen import screen_source
+from osintlab.grading.feedback import PLACEHOLDER, short_error, strip_hidden
+from osintlab.grading.screen import screen_source
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_an_alias_made_in_one_cell_is_followed_into_another(tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from osintlab._screen import screen_notebook
+    from osintlab.grading.screen import screen_notebook
 
     notebook = new_notebook(cells=[
         new_code_cell("from osintlab import check as helper"),

@@ -7,9 +7,10 @@ import subprocess
 
 import pytest
 
-from osintlab._tsa import ClassroomTSA, token_text
 from osintlab.evidence import open_case
+from osintlab.evidence.timestamp import token_text
 from osintlab.exceptions import EvidenceError
+from osintlab.sandbox.tsa import ClassroomTSA
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
 
@@ -68,7 +69,7 @@ def test_unreachable_tsa_is_a_clear_error(tmp_path):
 def sandbox_server():
     from pathlib import Path
 
-    from osintlab._sandbox_server import SandboxServer
+    from osintlab.sandbox.server import SandboxServer
 
     fixture = Path(__file__).resolve().parent / "fixtures" / "sandbox-web"
     running = SandboxServer(fixture).start()
@@ -102,7 +103,7 @@ def test_sandbox_tsa_is_reached_through_the_session_and_its_ca_is_per_server(san
     """With the session passed (as the m02 notebooks do), is the web capture stamped, and
     does a token from this server fail under another server's CA?"""
     from osintlab import sandbox
-    from osintlab._sandbox_server import SandboxServer
+    from osintlab.sandbox.server import SandboxServer
 
     web = sandbox.session(sandbox_server)
     case = open_case(tmp_path / "CASE-2024-018", investigator="A. Karimova",

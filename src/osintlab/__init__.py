@@ -12,6 +12,19 @@ A short tour::
 
 Trainers grade a cohort with the ``osintlab grade`` command; authors validate modules with
 ``osintlab modules check``.
+
+One room per concern (each folder's ``__init__.py`` says what it is for and what it exports)::
+
+    check, datasets, extract/, names/   the trainee's library: feedback, the world's files,
+                                        entities in text, names across scripts
+    evidence/      cases: capture, custody log, screenshot, trusted time, report
+    sandbox/       the fictional internet: session, server, sites, classroom TSA
+    grading/       the cohort engine behind ``osintlab grade``, hand-ins behind a fence
+    curriculum/    the module contract behind ``osintlab modules check``
+    i18n/          catalogues: extract, update, check, status, build
+    world/         the seeded generator of the fictional world (datasets/)
+    cli, lab, classroom   the ``osintlab`` command, one-person JupyterLab, the classroom hub
+    exceptions     every error the package raises, as one tree
 """
 
 from __future__ import annotations
@@ -29,11 +42,10 @@ __all__ = [
     "evidence",
     "exceptions",
     "extract",
-    "grade",
+    "grading",
     "i18n",
     "lab",
     "names",
-    "report",
     "sandbox",
     "world",
 ]

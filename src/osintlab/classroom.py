@@ -251,7 +251,7 @@ def read_roster(path: str | os.PathLike[str], default_language: str = "ru") -> l
 
 
 def _suggest(name: str) -> str:
-    from .grade import safe_id
+    from .grading.course import safe_id
 
     slug = safe_id(name or "trainee").replace(".", "-")
     slug = slug if slug[:1].isalpha() else f"u{slug}"
@@ -509,7 +509,7 @@ def _prepare_exchange(settings: Settings) -> None:
 
 def _prepare_course(settings: Settings) -> None:
     """The trainers' course folder: made once, shared by the trainer group (setgid)."""
-    from .grade import init_course
+    from .grading.course import init_course
 
     if not (settings.course / "nbgrader_config.py").is_file():
         init_course(settings.course, settings.course_id, curriculum=settings.course_repository,

@@ -165,7 +165,7 @@ def grade_init(
         osintlab grade init courses/almaty-2026 --course-id almaty-2026 --title "Алматы 2026"
         osintlab grade init courses/bishkek-2026 --course-id bishkek-2026 --lang ru
     """
-    from .grade import init_course
+    from .grading.course import init_course
 
     course = init_course(
         folder, course_id, title=title, curriculum=curriculum, exchange=exchange,
@@ -185,7 +185,7 @@ def grade_release(module: str, course: Path) -> None:
     Example:
         osintlab grade release m00-getting-started --course courses/almaty-2026
     """
-    from .grade import open_course
+    from .grading.course import open_course
 
     folder = open_course(course).release(module)
     click.echo(f"Released {module}: {folder}")
@@ -208,7 +208,7 @@ def grade_collect(module: str, course: Path, source: Path | None) -> None:
     Example:
         osintlab grade collect m00-getting-started --from usb/m00.zip --course courses/almaty-2026
     """
-    from .grade import open_course
+    from .grading.course import open_course
 
     for line in open_course(course).collect(module, source):
         click.echo(line)
@@ -231,7 +231,7 @@ def grade_autograde(module: str, course: Path, students: tuple[str, ...], worker
     Example:
         osintlab grade autograde m00-getting-started --course courses/almaty-2026
     """
-    from .grade import open_course
+    from .grading.course import open_course
 
     outcomes = open_course(course).autograde(
         module, students or None, workers=workers, progress=sys.stderr.isatty()
@@ -255,7 +255,7 @@ def grade_feedback(module: str, course: Path) -> None:
     Example:
         osintlab grade feedback m00-getting-started --course courses/almaty-2026
     """
-    from .grade import open_course
+    from .grading.course import open_course
 
     pages = open_course(course).feedback(module)
     click.echo(f"{len(pages)} feedback page(s) written.")
@@ -274,7 +274,7 @@ def grade_export(course: Path, output: Path | None) -> None:
     Example:
         osintlab grade export --course courses/almaty-2026 -o grades.csv
     """
-    from .grade import open_course
+    from .grading.course import open_course
 
     path = open_course(course).export(output)
     click.echo(f"Grades written to {path}")

@@ -98,7 +98,7 @@ def _localised(root: Path, module: str, file: str, language: str, scratch: str) 
 
 def _release_all(root: Path, scratch: Path, language: str | None = None) -> Path:
     """Make every exercise's trainee version with nbgrader, in a throwaway course."""
-    from .grade import init_course
+    from .grading.course import init_course
 
     course = init_course(scratch / "course", "workspace", curriculum=root, language=language)
     for module in find_modules(root):

@@ -13,7 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from .._checksums import b58check_decode, b58check_encode, segwit_decode, segwit_encode
+from ..extract._checksums import b58check_decode, b58check_encode, segwit_decode, segwit_encode
 
 
 def p2wpkh(key_hash: bytes, hrp: str = "bc") -> str:

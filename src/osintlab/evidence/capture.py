@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ._i18n import _
-from .exceptions import CaptureFailed
+from .._i18n import _
+from ..exceptions import CaptureFailed
 
 USER_AGENT = "osintlab/{version} (evidence capture; +training)"
 EMBEDDED_TAGS = {
@@ -147,7 +147,7 @@ def fetch(url: str, session=None, timeout: float = 30) -> Fetched:
     """GET ``url`` following redirects; the body is kept exactly as served."""
     import requests
 
-    from . import __version__
+    from .. import __version__
 
     session = session or requests.Session()
     headers = {"User-Agent": USER_AGENT.format(version=__version__), "Accept-Encoding": "identity"}

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ._i18n import _
+from .._i18n import _
 
 MAX_HEIGHT = 16000  # pixels; longer pages are cut here and the record says so
 

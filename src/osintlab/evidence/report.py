@@ -21,13 +21,26 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from . import _i18n
-from .exceptions import EvidenceError
+from .. import _i18n
+from ..exceptions import EvidenceError
+from .custody_log import write_atomic
 
-if TYPE_CHECKING:
-    from .evidence import Case
+
+class Case(Protocol):
+    """What the report reads from a case; :class:`osintlab.evidence.Case` has all of it.
+
+    (A protocol, so that the report needs no import of the case module that calls it.)
+    """
+
+    id: str
+    root: Path
+
+    def entries(self) -> list[dict[str, Any]]: ...
+    def record(self, item: str) -> dict[str, Any]: ...
+    def custody(self) -> list[dict[str, Any]]: ...
+    def findings(self) -> list[Any]: ...
 
 __all__ = ["gettext_for", "write_report"]
 
@@ -185,7 +198,7 @@ def render_html(data: dict) -> str:
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("osintlab", "templates/report"),
+        loader=jinja2.PackageLoader("osintlab.evidence", "templates/report"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
     )
     script, style = _leaflet() if data["places"] else ("", "")
@@ -265,8 +278,6 @@ def write_report(
         >>> write_report(case, language="ru")          # doctest: +SKIP
         {'html': PosixPath('CASE-2024-017/report/report-ru.html'), 'docx': ...}
     """
-    from ._custody_log import write_atomic
-
     if not re.match(r"^[a-z]{2,3}(_[A-Z]{2})?$", language or ""):
         _ = _i18n._  # the trainee's language: the report's is what is wrong
         raise EvidenceError(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from ._cells import nbgrader_meta
+from ..curriculum.cells import nbgrader_meta
 
 #: Names an answer never needs and that can change how checks report.
 _SUSPICIOUS_NAMES = {

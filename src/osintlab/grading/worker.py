@@ -7,7 +7,7 @@ submission, a snapshot of the gradebook, a link to the source), so the worker wr
 there and never to the cohort's gradebook: the parent merges the scores it reports.
 
 The worker imports nbgrader once and keeps it, which is where the time goes; the kernel
-that runs each submission is new every time and fenced (``osintlab._graded_kernel``).
+that runs each submission is new every time and fenced (``osintlab.grading.kernel``).
 
 Example (what the parent sends and gets back)::
 
@@ -31,10 +31,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from ._graded_kernel import MEMORY_ENV, READ_DENY_ENV, WRITE_ENV
-from ._kernel_stub import NURSERY_ENV
-from ._startup import skip_slow_optional_imports
-from .check import GRADING_ENV
+from .._startup import skip_slow_optional_imports
+from ..check import GRADING_ENV
+from .kernel import MEMORY_ENV, READ_DENY_ENV, WRITE_ENV
+from .kernel_stub import NURSERY_ENV
 
 
 def write_kernelspec(folder: Path, nursery: str | None = None) -> Path:
@@ -49,10 +49,10 @@ def write_kernelspec(folder: Path, nursery: str | None = None) -> Path:
     spec_dir = folder / "kernels" / "python3"
     spec_dir.mkdir(parents=True, exist_ok=True)
     if nursery:
-        stub = str(Path(__file__).with_name("_kernel_stub.py"))
+        stub = str(Path(__file__).with_name("kernel_stub.py"))
         argv = [sys.executable, "-S", stub, "-f", "{connection_file}"]
     else:
-        argv = [sys.executable, "-m", "osintlab._graded_kernel", "-f", "{connection_file}"]
+        argv = [sys.executable, "-m", "osintlab.grading.kernel", "-f", "{connection_file}"]
     spec = {
         "argv": argv,
         "display_name": "Python 3 (graded)",
@@ -72,7 +72,7 @@ def start_nursery() -> tuple[subprocess.Popen, str]:
     folder = tempfile.mkdtemp(prefix="osintlab-nursery-")  # short path: UNIX sockets need it
     path = os.path.join(folder, "kernels.sock")
     process = subprocess.Popen(
-        [sys.executable, "-m", "osintlab._kernel_nursery", path],
+        [sys.executable, "-m", "osintlab.grading.nursery", path],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         text=True,
@@ -144,7 +144,7 @@ def grade(job: dict[str, Any]) -> dict[str, Any]:
         >>> grade({"dir": "/course/.grading/3", ...})  # doctest: +SKIP
         {'ok': True, 'notebooks': [...], 'timestamp': None}
     """
-    from .grade import nbgrader_api
+    from .course import nbgrader_api
 
     root = Path(job["dir"])
     module, student = job["module"], job["student"]

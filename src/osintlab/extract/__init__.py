@@ -46,9 +46,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pandas as pd
 import phonenumbers
 
+from .._i18n import N_, _
+from ..exceptions import ExtractError
 from . import _checksums
-from ._i18n import N_, _
-from .exceptions import ExtractError
 
 __all__ = ["crypto", "emails", "entities", "ips", "phones", "urls", "usernames"]
 
@@ -559,8 +559,8 @@ def _platforms(root: str | None) -> tuple[_Platform, ...]:
     A site's platform name is its host's first label (``social`` for social.example); a
     site may name its own profile pattern with ``profile: /people/{username}``.
     """
-    from . import datasets as _datasets
-    from .exceptions import DatasetMissing
+    from .. import datasets as _datasets
+    from ..exceptions import DatasetMissing
 
     try:
         sites = _datasets.path("web", "sites.yml")
@@ -623,7 +623,7 @@ def usernames(source: Any, *, html: bool | None = None) -> pd.DataFrame:
     """
     import os
 
-    from . import datasets
+    from .. import datasets
 
     finder = _username_finder(_platforms(os.environ.get(datasets.ENV)))
     return _table("username", ["platform"], finder, _read(source, html))

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ._i18n import _
+from .._i18n import _
 
 __all__ = [
     "b58check_decode",

@@ -1,6 +1,6 @@
 """The process jupyter_client starts as a graded kernel when a kernel nursery is running.
 
-It asks the grading worker's nursery (``osintlab._kernel_nursery``) for a kernel, handing
+It asks the grading worker's nursery (``osintlab.grading.nursery``) for a kernel, handing
 over its own standard streams and two pipes, then stands in for that kernel: signals sent to
 it (interrupt, terminate) go on to the kernel, and it ends when the kernel ends. If the stub is
 killed, the kernel notices its lifeline close and ends too, so no kernel outlives its job.
@@ -9,7 +9,7 @@ Run with ``python -S``: it needs only the standard library and must start in mil
 
 Example (the kernel spec the grading worker writes)::
 
-    ["python", "-S", ".../osintlab/_kernel_stub.py", "-f", "{connection_file}"]
+    ["python", "-S", ".../osintlab/grading/kernel_stub.py", "-f", "{connection_file}"]
 """
 
 import json

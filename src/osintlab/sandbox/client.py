@@ -6,7 +6,7 @@ loopback server, keeping the URL and the ``Host`` header the trainee wrote. Ever
 out) is refused with :class:`SandboxRefused` before any name lookup or connection is made.
 
 Example:
-    >>> from osintlab._sandbox_session import refusal
+    >>> from osintlab.sandbox.client import refusal
     >>> "OPSEC" in refusal("http://real-shop.com/", ["bazaar.example"]).message
     True
 """
@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from ._i18n import _
-from .exceptions import SandboxRefused
+from .._i18n import _
+from ..exceptions import SandboxRefused
 
 
 def refusal(url: str, hosts: list[str], reason: str = "") -> SandboxRefused:

@@ -28,7 +28,7 @@ as ``tsa.example`` (:data:`TSA_HOST`): RFC 3161 over HTTP POST
 ``http://tsa.example/ca.pem``.
 
 Example:
-    >>> from osintlab._sandbox_server import normalise_path
+    >>> from osintlab.sandbox.server import normalise_path
     >>> normalise_path("/listings/../../etc/passwd") is None
     True
     >>> normalise_path("/listings/item-1.html")
@@ -42,7 +42,6 @@ import gzip
 import html
 import json
 import math
-import os
 import re
 import secrets
 import threading
@@ -53,10 +52,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-import yaml
-
-from ._i18n import _
-from .exceptions import DatasetMissing
+from .._i18n import _
+from .sites import Reply, Request, Site, load_sites
+from .tsa import TSA_HOST, ClassroomTSA
 
 MAX_URL = 8 * 1024  # longer request targets get 414
 MAX_HEADERS = 16 * 1024  # more header bytes get 431 (tornado itself drops beyond 64 KB)
@@ -69,7 +67,6 @@ _TYPES = {
     ".gif": "image/gif", ".webp": "image/webp", ".ico": "image/x-icon", ".csv": "text/csv",
     ".pdf": "application/pdf",
 }
-TSA_HOST = "tsa.example"  # the classroom time-stamping authority every server mounts
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 _LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$")
 
@@ -96,173 +93,6 @@ def normalise_path(raw: str) -> str | None:
     if any(s in (".", "..") for s in segments):
         return None
     return "/".join(segments)
-
-
-# -- sites -------------------------------------------------------------------------------
-@dataclass
-class Request:
-    """One request as a mounted app sees it: method, host, path (raw), query, headers, body."""
-
-    method: str
-    host: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-    client: str = "127.0.0.1"
-
-
-@dataclass
-class Reply:
-    """What the server sends back: status, headers, body bytes."""
-
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-
-
-@dataclass
-class Site:
-    """One fictional host: its file index, behaviour from sites.yml, and cached bytes."""
-
-    host: str
-    folder: Path | None
-    config: dict[str, Any]
-    files: dict[str, Path] = field(default_factory=dict)
-    cache: dict[str, bytes] = field(default_factory=dict)
-    app: Callable[[Request], Reply] | None = None
-    label: str = ""  # a mounted host's title; a site of files is listed by its host name
-
-    @property
-    def title(self) -> str:
-        return self.label or self.host
-
-    def index(self) -> None:
-        """Record every regular file that really lies inside the site's folder."""
-        if self.folder is None:
-            return
-        base = self.folder.resolve()
-        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-            for name in filenames:
-                path = Path(dirpath) / name
-                real = path.resolve()
-                if not real.is_relative_to(base) or not real.is_file():
-                    continue  # a symlink pointing outside the site, or a broken one
-                self.files[path.relative_to(base).as_posix()] = real
-            dirnames[:] = [d for d in dirnames if not (Path(dirpath) / d).is_symlink()]
-
-    def read(self, key: str) -> bytes:
-        data = self.cache.get(key)
-        if data is None:
-            data = self.cache[key] = self.files[key].read_bytes()
-        return data
-
-    def find(self, key: str, query: str) -> str | None:
-        """The file key answering ``/key?query``: wget-style names, page-N.html, index.html."""
-        if query:
-            for name in (f"{key}?{query}", f"{key}?{query}.html"):
-                if name in self.files:
-                    return name
-        stem = key.rstrip("/")
-        candidates = [key] if key and not key.endswith("/") else []
-        if query and re.fullmatch(r"page=\d{1,6}", query):  # /listings?page=2 -> page-2.html
-            candidates.insert(0, f"{stem}/{query.replace('=', '-')}.html")
-        candidates += [f"{stem}/index.html" if stem else "index.html", f"{stem}.html"]
-        if stem:
-            candidates.append(f"{stem}/page-1.html")  # a paginated folder starts at page 1
-        for name in candidates:
-            if name in self.files:
-                return name
-        return None
-
-
-_NUMBER = (int, float)
-_SITE: dict[Any, Any] = {  # one host in sites.yml, as osintlab.world.web writes it ("?": optional)
-    "root?": str,
-    "what?": str,
-    "gzip?": bool,
-    "rate_limit?": {"requests": int, "window_seconds": _NUMBER, "retry_after_seconds?": _NUMBER},
-    "redirects?": [{"path": str, "target": str, "status": int}],
-    "login?": {
-        "path": str, "method?": str, "page?": str, "fields": {"user": str, "password": str},
-        "credentials": {"user": str, "password": str}, "cookie": str, "protected": [str],
-        "redirect_after_login?": str,
-    },
-    "charsets?": {str: str},  # page path -> charset
-    "slow_pages?": [{"path": str, "delay_seconds": _NUMBER}],
-    "large_pages?": [str],
-    "broken_links?": [str],
-}
-_MANIFEST = {"hosts": {str: _SITE}}
-
-
-def _check(value: Any, schema: Any, where: list[str], manifest: Path) -> None:
-    """Raise DatasetMissing naming the key and the file unless ``value`` fits ``schema``.
-
-    A schema is a type (or tuple of types), ``[item schema]``, ``{str: value schema}`` (any
-    keys), or ``{"key": schema, "optional?": schema}`` (exactly those keys).
-    """
-    place = " → ".join(where) or _("the top level")
-    if isinstance(schema, dict) and isinstance(value, dict):
-        if list(schema) == [str]:
-            for key, item in value.items():
-                _check(key, str, [*where, str(key)], manifest)
-                _check(item, schema[str], [*where, str(key)], manifest)
-            return
-        keys = {k.rstrip("?"): k for k in schema}
-        for key, item in value.items():
-            if key not in keys:
-                raise DatasetMissing(_(
-                    "{file}: unknown key '{key}' in {where}. The keys allowed there are: "
-                    "{allowed}."
-                ).format(file=manifest, key=key, where=place, allowed=", ".join(keys)),
-                    path=str(manifest), key=str(key))
-            _check(item, schema[keys[key]], [*where, key], manifest)
-        for key, spelt in keys.items():
-            if key not in value and not spelt.endswith("?"):
-                raise DatasetMissing(_(
-                    "{file}: the key '{key}' is missing from {where}."
-                ).format(file=manifest, key=key, where=place), path=str(manifest), key=key)
-        return
-    if isinstance(schema, list) and isinstance(value, list):
-        for number, item in enumerate(value, 1):
-            _check(item, schema[0], [*where, f"#{number}"], manifest)
-        return
-    kinds = schema if isinstance(schema, tuple) else (schema,)
-    if isinstance(schema, (dict, list)) or not isinstance(value, kinds) or (
-            isinstance(value, bool) and bool not in kinds):
-        raise DatasetMissing(_(
-            "{file}: {where} has the wrong form ({value}). The sites.yml section of "
-            "datasets/web/README.md says what each key takes."
-        ).format(file=manifest, where=place, value=repr(value)[:80]),
-            path=str(manifest), key=where[-1] if where else None)
-
-
-def load_sites(web: Path) -> dict[str, Site]:
-    """Every host folder under ``web`` with its behaviour from ``web/sites.yml`` (if any).
-
-    Example:
-        >>> from osintlab import datasets
-        >>> sorted(load_sites(Path("tests/fixtures/sandbox-web")))[:2]
-        ['forum.example', 'shop.example']
-    """
-    web = Path(web)
-    described: dict[str, Any] = {}
-    manifest = web / "sites.yml"
-    if manifest.is_file():
-        loaded = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-        _check(loaded, _MANIFEST, [], manifest)
-        described = {k.lower(): v for k, v in loaded["hosts"].items()}
-    sites: dict[str, Site] = {}
-    roots = {v.get("root", k): k for k, v in described.items()}
-    for folder in sorted(p for p in web.iterdir() if p.is_dir()) if web.is_dir() else []:
-        if "." not in folder.name or folder.name.startswith("."):
-            continue
-        host = roots.get(folder.name, folder.name).lower()
-        site = Site(host, folder, described.get(host, {}))
-        site.index()
-        sites[host] = site
-    return sites
 
 
 # -- state (one per server: never shared between trainees) -----------------------------
@@ -586,9 +416,8 @@ class SandboxServer:
 
 # -- the classroom time-stamping authority ----------------------------------------------------
 def _mount_tsa(server: SandboxServer):
-    """Mount a :class:`~osintlab._tsa.ClassroomTSA` (its own test CA) as ``tsa.example``."""
-    from ._tsa import ClassroomTSA
-    from .exceptions import EvidenceError
+    """Mount a :class:`~osintlab.sandbox.tsa.ClassroomTSA` (its own test CA) as ``tsa.example``."""
+    from ..exceptions import EvidenceError
 
     tsa = ClassroomTSA()  # a fresh CA and signing key in a temporary folder, per server
     ca = tsa.ca_file.read_bytes()

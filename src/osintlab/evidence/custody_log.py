@@ -25,7 +25,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ._i18n import _
+from .._i18n import _
 
 try:
     import fcntl

@@ -6,21 +6,21 @@ trainer with thirty trainees waits; here several workers grade at once, each in 
 copy of the course, and every score reaches the one gradebook through this process alone.
 A broken or hostile hand-in gets one clear line in the summary and never stops the others.
 
-How the pieces fit (each in its own module)::
+How the pieces fit (each in its own module of ``osintlab.grading``)::
 
-    Course.autograde            this process: checks, screens, merges, writes the gradebook
-      └─ _WorkerPool            a few long-lived workers; a stuck one is killed and replaced
-           └─ _grade_worker     nbgrader's autograde on one private course copy at a time
-                ├─ _kernel_nursery   forks warm kernels (cold start as the fallback)
-                └─ _graded_kernel    the fence: time, memory, files, network, processes
+    Course.autograde          this process: checks, screens, merges, writes the gradebook
+      └─ pool.WorkerPool      a few long-lived workers; a stuck one is killed and replaced
+           └─ worker          nbgrader's autograde on one private course copy at a time
+                ├─ nursery    forks warm kernels (cold start as the fallback)
+                └─ kernel     the fence: time, memory, files, network, processes
 
 Example:
-    >>> from osintlab import grade
-    >>> course = grade.init_course("courses/almaty-2026", course_id="almaty-2026")  # doctest: +SKIP
-    >>> course.release("m00-getting-started")                                       # doctest: +SKIP
-    >>> course.collect("m00-getting-started", source="usb-stick/")                  # doctest: +SKIP
-    >>> outcomes = course.autograde("m00-getting-started")                          # doctest: +SKIP
-    >>> course.feedback("m00-getting-started"); course.export("grades.csv")         # doctest: +SKIP
+    >>> from osintlab import grading
+    >>> course = grading.init_course("courses/almaty-2026", "almaty-2026")  # doctest: +SKIP
+    >>> course.release("m00-getting-started")                              # doctest: +SKIP
+    >>> course.collect("m00-getting-started", source="usb-stick/")         # doctest: +SKIP
+    >>> outcomes = course.autograde("m00-getting-started")                 # doctest: +SKIP
+    >>> course.feedback("m00-getting-started"); course.export("grades.csv")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -28,15 +28,10 @@ from __future__ import annotations
 import csv
 import json
 import os
-import queue
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 import warnings
 import zipfile
 from collections.abc import Iterable
@@ -48,18 +43,19 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 import yaml
 
-from ._cells import HIDDEN_TESTS, SOLUTION, nbgrader_meta, tag_lines
-from ._layout import REPOSITORY
-from ._screen import Finding, screen_notebook
-from .exceptions import CourseMissing, GradingError, SubmissionError
+from .._layout import REPOSITORY
+from ..curriculum.cells import HIDDEN_TESTS, nbgrader_meta
+from ..exceptions import CourseMissing, GradingError, SubmissionError
+from .leaks import find_leaks
+from .pool import WorkerPool
+from .screen import Finding, screen_notebook
 
 if TYPE_CHECKING:
-    from .curriculum import Module
+    from ..curriculum import Module
 
 __all__ = [
     "Course",
     "Outcome",
-    "find_leaks",
     "init_course",
     "nbgrader_api",
     "open_course",
@@ -138,7 +134,7 @@ def init_course(
     """
     _require_id(course_id, "course id")
     if language and language != "en":
-        from .i18n.catalog import check_language
+        from ..i18n.catalog import check_language
 
         check_language(language)
     root = Path(folder).resolve()
@@ -214,27 +210,28 @@ def nbgrader_api(config_file: Path, root: Path, **sections: dict[str, Any]):
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
-def find_leaks(source: nbformat.NotebookNode, release: nbformat.NotebookNode) -> list[str]:
-    """Solution or hidden-test lines of ``source`` that appear in ``release``.
+#: What an earlier osintlab wrote into a course's nbgrader_config.py, and its name now.
+_RENAMED = {
+    "osintlab._feedback.HideHiddenTests": "osintlab.grading.HideHiddenTests",
+    'os.path.join(os.path.dirname(osintlab.__file__), "templates")':
+        "str(osintlab.grading.FEEDBACK_TEMPLATES)",
+}
 
-    Example:
-        >>> find_leaks(nbformat.v4.new_notebook(), nbformat.v4.new_notebook())
-        []
+
+def _upgrade_config(config: Path) -> None:
+    """Give a course folder made by an earlier osintlab the package's current names.
+
+    Without this, a cohort created before an upgrade could no longer write its feedback
+    (nbgrader would not find the preprocessor that hides the hidden tests).
     """
-    secret: set[str] = set()
-    public: set[str] = set()
-    for cell in source.cells:
-        for line, state in tag_lines(cell.source, SOLUTION, HIDDEN_TESTS):
-            text = line.strip()
-            if state in ("inside", "outside") and text and not text.startswith("#"):
-                (secret if state == "inside" else public).add(text)
-    secret -= public  # a line also shown outside the regions is not a secret
-    leaks: list[str] = []
-    for cell in release.cells:
-        for line, state in tag_lines(cell.source, SOLUTION, HIDDEN_TESTS):
-            if state != "outside" or line.strip() in secret:
-                leaks.append(f"cell '{cell.get('id')}': {line.strip()[:80]}")
-    return leaks
+    text = config.read_text(encoding="utf-8")
+    upgraded = text
+    for old, new in _RENAMED.items():
+        upgraded = upgraded.replace(old, new)
+    if upgraded != text:
+        temporary = config.with_name(config.name + ".upgrade")
+        temporary.write_text(upgraded, encoding="utf-8")
+        temporary.replace(config)
 
 
 class Course:
@@ -249,6 +246,7 @@ class Course:
                 "`osintlab grade init FOLDER --course-id ID`, or pass --course FOLDER.",
                 path=str(root),
             )
+        _upgrade_config(config)
         self.settings: dict[str, Any] = yaml.safe_load(
             (root / "cohort.yml").read_text(encoding="utf-8")
         )
@@ -274,7 +272,7 @@ class Course:
             >>> course.module("m00-getting-started").exercise  # doctest: +SKIP
             '04-exercise.ipynb'
         """
-        from .curriculum import load_module
+        from ..curriculum import load_module
 
         folder = self.curriculum / "modules" / module
         if not folder.is_dir():
@@ -312,7 +310,7 @@ class Course:
             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
         )
         if self.language != "en":  # the cohort's language: nbgrader releases the localised source
-            from .i18n.build import localise_folder
+            from ..i18n.build import localise_folder
 
             localise_folder(source, self.language, module, self.curriculum)
         api = self._api()
@@ -435,7 +433,7 @@ class Course:
         work.mkdir(parents=True)
         # One worker per core and one more: a kernel starting up leaves a core idle at times.
         count = workers or int(self.settings.get("workers") or 0) or (os.cpu_count() or 1) + 1
-        pool = _WorkerPool(
+        pool = WorkerPool(
             work,
             env={
                 "OSINTLAB_DATASETS": str(self.curriculum / "datasets"),
@@ -458,7 +456,7 @@ class Course:
         module: str,
         spec: Module,
         wanted: list[str],
-        pool: _WorkerPool,
+        pool: WorkerPool,
         work: Path,
         progress: bool,
     ) -> dict[str, Outcome]:
@@ -608,7 +606,7 @@ class Course:
                 raise GradingError(
                     f"{page} showed hidden tests and was deleted: check that "
                     "GenerateFeedback.preprocessors in nbgrader_config.py includes "
-                    "osintlab._feedback.HideHiddenTests.",
+                    "osintlab.grading.feedback.HideHiddenTests.",
                     path=str(page),
                 )
         if self.settings.get("exchange"):
@@ -705,189 +703,3 @@ def _safe_unzip(archive: Path, into: Path) -> Path:
                 )
         bundle.extractall(into)
     return into
-
-
-def _network_prefix() -> list[str]:
-    """Run workers in a network namespace of their own where the machine allows it."""
-    if not (shutil.which("unshare") and shutil.which("ip")):
-        return []
-    base = ["unshare", "--net"] + ([] if os.geteuid() == 0 else ["--map-root-user"])
-    try:
-        probe = subprocess.run(
-            [*base, "ip", "link", "set", "lo", "up"], capture_output=True, timeout=10
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    if probe.returncode != 0:
-        return []
-    return [*base, "sh", "-c", 'ip link set lo up && exec "$0" "$@"']
-
-
-class _Worker:
-    """One grading worker process; what it prints goes to the pool's event queue."""
-
-    def __init__(self, command: list[str], env: dict[str, str], folder: Path, events) -> None:
-        self.log_path = folder / "log.txt"
-        self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            env=env,
-            text=True,
-            start_new_session=True,
-        )
-        self.job: dict[str, Any] | None = None
-        self.deadline = 0.0
-        self.ready = False
-        threading.Thread(target=self._read, args=(events,), daemon=True).start()
-
-    def _read(self, events: queue.Queue) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            try:
-                events.put((self, json.loads(line)))
-            except json.JSONDecodeError:
-                continue
-        events.put((self, None))  # the worker ended
-
-    def send(self, job: dict[str, Any], timeout: float) -> None:
-        assert self.process.stdin is not None
-        self.job = job
-        self.deadline = time.monotonic() + timeout
-        self.process.stdin.write(json.dumps(job) + "\n")
-        self.process.stdin.flush()
-
-    def stop(self, kill: bool = False) -> None:
-        try:
-            if kill:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            elif self.process.stdin:
-                self.process.stdin.close()
-            self.process.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired, OSError):
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.log.close()
-
-
-class _WorkerPool:
-    """A few long-lived grading workers; a stuck or dead one is replaced, its job reported."""
-
-    def __init__(self, work: Path, env: dict[str, str], timeout: float) -> None:
-        self.workers: list[_Worker] = []
-        self.events: queue.Queue[tuple[_Worker, dict[str, Any] | None]] = queue.Queue()
-        self.work = work
-        self.timeout = timeout
-        self.env = {**os.environ, **env}
-        self.command = [*_network_prefix(), sys.executable, "-m", "osintlab._grade_worker"]
-        self.started = 0
-        self.failed_starts = 0
-
-    def _start(self) -> _Worker:
-        self.started += 1
-        folder = self.work / f"worker-{self.started}"
-        folder.mkdir(parents=True, exist_ok=True)
-        env = {**self.env, "OSINTLAB_WORKER_DIR": str(folder)}
-        return _Worker(self.command, env, folder, self.events)
-
-    def start(self, count: int) -> None:
-        """Start ``count`` workers now; they get jobs when :meth:`run` is called."""
-        self.workers = [self._start() for _ in range(count)]
-
-    def close(self) -> None:
-        """Stop every worker still running."""
-        for worker in self.workers:
-            worker.stop(kill=True)
-        self.workers = []
-
-    def run(self, jobs: list[dict[str, Any]], progress: bool = False):
-        """Yield ``(job, answer)`` as each job ends, in whatever order they end."""
-        pending = list(jobs)
-        for extra in self.workers[len(jobs) :]:
-            extra.stop(kill=True)
-        del self.workers[len(jobs) :]
-        bar = _ProgressBar(len(jobs)) if progress else None
-        try:
-            while self.workers:
-                for job, answer in self._step(pending):
-                    yield job, answer
-                    if bar:
-                        bar.advance()
-        finally:
-            if bar:
-                bar.close()
-
-    def _step(self, pending: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict]]:
-        """Act on the next worker event, or on passed deadlines; return the jobs that ended."""
-        try:
-            worker, answer = self.events.get(timeout=0.5)
-        except queue.Empty:
-            ended = []
-            for worker in [w for w in self.workers if w.job and time.monotonic() > w.deadline]:
-                ended.append(
-                    (
-                        worker.job,
-                        {
-                            "ok": False,
-                            "reason": f"still running after {self.timeout:g} s and was stopped "
-                            "(an endless loop that ignores interruption?)",
-                        },
-                    )
-                )
-                self._replace(worker, pending)
-            return ended
-        if worker not in self.workers:
-            return []  # the last words of a worker already stopped
-        if answer is None:  # the process ended by itself
-            if not worker.ready:
-                self._count_failed_start(worker)
-            job = worker.job
-            self._replace(worker, pending)
-            return [(job, {"ok": False, "reason": "the grading process died"})] if job else []
-        ended = []
-        if answer.get("ready"):
-            worker.ready = True
-        else:
-            ended.append((worker.job, answer))
-            worker.job = None
-        if pending:  # the next job goes out before this answer is merged
-            worker.send(pending.pop(0), self.timeout)
-        else:
-            worker.stop()
-            self.workers.remove(worker)
-        return ended
-
-    def _replace(self, worker: _Worker, pending: list[dict[str, Any]]) -> None:
-        worker.stop(kill=True)
-        index = self.workers.index(worker)
-        if pending:
-            self.workers[index] = self._start()
-        else:
-            del self.workers[index]
-
-    def _count_failed_start(self, worker: _Worker) -> None:
-        self.failed_starts += 1
-        if self.failed_starts > 3:
-            said = worker.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
-            raise GradingError(f"The grading workers cannot start; the last one said:\n{said}")
-
-
-class _ProgressBar:
-    """A rich progress bar on the trainer's terminal, one step per graded hand-in."""
-
-    def __init__(self, total: int) -> None:
-        from rich.progress import Progress
-
-        self.bar = Progress(transient=False)
-        self.bar.start()
-        self.task = self.bar.add_task("autograding", total=total)
-
-    def advance(self) -> None:
-        self.bar.advance(self.task)
-
-    def close(self) -> None:
-        self.bar.stop()

@@ -3,16 +3,16 @@
 Starting an IPython kernel and importing pandas costs most of the time of grading one hand-in
 (about 0.9 s of CPU on a classroom server), and a cohort pays it once per trainee. The
 nursery pays it once per grading worker: it imports ipykernel, pandas and the course helpers,
-then forks a child for every kernel that ``osintlab._kernel_stub`` asks for. Each child takes
+then forks a child for every kernel that ``osintlab.grading.kernel_stub`` asks for. Each child takes
 the stub's streams, folder and environment, starts the kernel on the stub's connection file
-and puts up the same fence as a cold kernel (``osintlab._graded_kernel``) before any cell runs.
+and puts up the same fence as a cold kernel (``osintlab.grading.kernel``) before any cell runs.
 
 BLAS thread pools are switched off before numpy loads (threads do not survive a fork), and the
 nursery itself starts no thread. Children are reaped automatically.
 
 Example (what the grading worker runs, once)::
 
-    python -m osintlab._kernel_nursery /course/.grading/m00/worker-1/nursery.sock
+    python -m osintlab.grading.nursery /course/.grading/m00/worker-1/nursery.sock
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_name] = "1"
 
 WARM_MODULES = ("ipykernel.kernelapp", "IPython", "numpy", "pandas", "osintlab.check",
-                "osintlab.datasets", "osintlab._graded_kernel")
+                "osintlab.datasets", "osintlab.grading.kernel")
 
 
 def _watch_lifeline(fd: int) -> None:
@@ -46,7 +46,7 @@ def _child(request: dict, fds: list[int]) -> None:
     """In the forked child: become the kernel the stub asked for (never returns)."""
     import tempfile
 
-    from osintlab import _graded_kernel
+    from osintlab.grading import kernel as graded_kernel
 
     stdin, stdout, stderr, lifeline, _alive = fds  # _alive stays open until this process ends
     for target, fd in ((0, stdin), (1, stdout), (2, stderr)):
@@ -61,7 +61,7 @@ def _child(request: dict, fds: list[int]) -> None:
     tempfile.tempdir = None  # the job's own temp folder, not the nursery's
     _watch_lifeline(lifeline)
     try:
-        _graded_kernel.main(request["argv"])
+        graded_kernel.main(request["argv"])
     finally:
         os._exit(0)
 

@@ -19,7 +19,7 @@ import re
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from ._cells import HIDDEN_TESTS, is_test, tag_lines
+from ..curriculum.cells import HIDDEN_TESTS, is_test, tag_lines
 
 PLACEHOLDER = "# (more checks ran here at grading)"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

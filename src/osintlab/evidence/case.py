@@ -1,33 +1,12 @@
-"""Evidence that holds up in court: a case folder, captures, a tamper-evident log, custody.
+"""The case folder: :func:`open_case` and the :class:`Case` it returns (capture, verify,
+transfer, export, report), and :func:`verify_archive` for an exported case.
 
-``open_case`` makes (or opens) a plain folder a prosecutor can read without Python::
-
-    CASE-2024-017/
-        case.json            who opened the case, when, with which settings
-        log.jsonl            the log: one line per event, each carrying the hash of the one before
-        log.csv              the same log for a spreadsheet (written by export)
-        README.txt           this layout in plain words
-        items/E0001/
-            original/<file>  the evidentiary copy, exactly as received, read-only
-            working/<file>   a copy to work on (the original is never touched)
-            record.json      what the Berkeley Protocol asks of each item (paras 153-169)
-            capture.warc.gz  web captures: WARC request, response and metadata records
-            screenshot.png   web pages: the full page, stamped with the URL and UTC time
-            timestamp.tsr    a trusted timestamp (RFC 3161), when the case has a TSA
-
-Each capture is written to a hidden folder first, synced, renamed into place, and only then
-logged; a crash in between is found and repaired the next time the case is opened.
+The folder's layout and a worked example are in :mod:`osintlab.evidence`.
 
 Example:
-    >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> note = folder / "note.txt"
-    >>> _ = note.write_text("Seller 'kara_bekov' offers documents.", encoding="utf-8")
-    >>> case = open_case(folder / "CASE-2024-017", investigator="Inspector A. Karimova")
-    >>> case.capture(note, note="tip received by e-mail")["item"]
-    'E0001'
-    >>> case.verify()["status"]
-    'intact'
+    >>> from osintlab.evidence import open_case
+    >>> open_case  # doctest: +ELLIPSIS
+    <function open_case at ...>
 """
 
 from __future__ import annotations
@@ -49,10 +28,8 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import _capture
-from ._custody_log import CustodyLog, check_chain, fsync_folder, write_atomic
-from ._i18n import N_, _
-from .exceptions import (
+from .._i18n import N_, _
+from ..exceptions import (
     CaptureFailed,
     CaseNotWritable,
     DiskFull,
@@ -61,6 +38,8 @@ from .exceptions import (
     OutsideCase,
     TamperDetected,
 )
+from . import capture as _capture
+from .custody_log import CustodyLog, check_chain, fsync_folder, write_atomic
 
 __all__ = ["Case", "open_case", "verify_archive"]
 
@@ -517,7 +496,7 @@ class Case:
         shot_note = None
         wants_shot = self.screenshots if screenshot is None else screenshot
         if web and fetched.is_html and wants_shot:
-            from . import _screenshot
+            from . import screenshot as _screenshot
 
             png, shot_note = _screenshot.take(url, when)
             if png is not None:
@@ -528,7 +507,7 @@ class Case:
             shot_note = texts["shot_off"]
         timestamp = None
         if self.tsa_url:
-            from . import _tsa
+            from . import timestamp as _tsa
 
             token = _tsa.request_token(self.tsa_url, fetched.body, session=self.session)
             if _tsa.is_classroom(self.tsa_url):
@@ -596,7 +575,7 @@ class Case:
         Each sandbox server has its own test CA; after a restart a new one is added to the
         file (``openssl ts -verify -CAfile`` accepts several certificates in one file).
         """
-        from . import _tsa
+        from . import timestamp as _tsa
 
         pem = _tsa.classroom_ca(self.tsa_url, session=self.session)
         target = self.root / "tsa" / "ca.pem"
@@ -973,7 +952,7 @@ _TOOL: dict[str, str] = {}
 def _tool() -> dict[str, str]:
     """The record's ``tool`` field: this package, Python and the libraries, looked up once."""
     if not _TOOL:
-        from . import __version__
+        from .. import __version__
 
         _TOOL.update({"name": "osintlab", "version": __version__,
                       "python": platform.python_version(), **_library_versions()})
@@ -989,7 +968,7 @@ def _library_versions() -> dict[str, str]:
                 _VERSIONS[name] = version(name)
             except PackageNotFoundError:
                 _VERSIONS[name] = "not installed"
-        from ._screenshot import chromium_binary
+        from .screenshot import chromium_binary
 
         _VERSIONS["chromium"] = "installed" if chromium_binary() else "not installed"
     return dict(_VERSIONS)

@@ -10,7 +10,7 @@ export. Three functions cover the everyday work:
 
 Languages: ``ru`` Russian, ``kk`` Kazakh, ``ky`` Kyrgyz, ``tg`` Tajik, ``tk`` Turkmen,
 ``uz`` Uzbek. Russian schemes come from the ``iuliia`` library; the national tables are in
-``osintlab._translit`` with their sources.
+``osintlab.names._translit`` with their sources.
 
 Example:
     >>> from osintlab import names
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .._i18n import N_, _
+from ..exceptions import NameScriptError
 from . import _namekey, _translit
-from ._i18n import N_, _
-from .exceptions import NameScriptError
 
 __all__ = ["LANGUAGES", "Match", "match", "to_cyrillic", "variants"]
 

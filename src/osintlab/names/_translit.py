@@ -20,7 +20,7 @@ from pathlib import Path
 import iuliia
 from iuliia.schema import TranslitSchema
 
-from ._i18n import N_
+from .._i18n import N_
 
 LANGUAGES = ("ru", "kk", "ky", "tg", "tk", "uz")
 

@@ -15,11 +15,11 @@ started and before the first cell of the submission runs:
 
 The fence is a Python audit hook (PEP 578): once added it cannot be removed from Python.
 A hand-in that tries to get around the checks in other ways is caught by the static screen
-before grading (``osintlab._screen``).
+before grading (``osintlab.grading.screen``).
 
 Example (what the grading worker writes as the ``python3`` kernel spec)::
 
-    ["python", "-m", "osintlab._graded_kernel", "-f", "{connection_file}"]
+    ["python", "-m", "osintlab.grading.kernel", "-f", "{connection_file}"]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ._i18n import N_, _
+from .._i18n import N_, _
 
 MEMORY_ENV = "OSINTLAB_MEMORY_MB"
 WRITE_ENV = "OSINTLAB_WRITE_ROOTS"

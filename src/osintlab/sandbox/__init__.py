@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._i18n import _
-from ._sandbox_server import SandboxServer, load_sites, site_url
-from .exceptions import DatasetMissing, OsintLabError, SandboxRefused
+from .._i18n import _
+from ..exceptions import DatasetMissing, OsintLabError, SandboxRefused
+from .server import SandboxServer, load_sites, site_url
 
 __all__ = ["hosts", "proxy_config", "session", "start", "stop", "url"]
 
@@ -50,7 +50,7 @@ _server: SandboxServer | None = None
 def _web_folder() -> Path:
     if os.environ.get(ENV_WEB):
         return Path(os.environ[ENV_WEB])
-    from . import datasets
+    from .. import datasets
 
     return datasets.root() / "web"
 
@@ -153,7 +153,7 @@ def url(host: str, path: str = "/") -> str:
     """
     known = hosts()
     if host.lower() not in known:
-        from ._sandbox_session import refusal
+        from .client import refusal
 
         raise refusal(f"http://{host}/", known)
     return site_url(host.lower(), path)
@@ -167,7 +167,7 @@ def session(server: SandboxServer | None = None):
         >>> web.get("http://bazaar.example/robots.txt").status_code      # doctest: +SKIP
         200
     """
-    from ._sandbox_session import SandboxSession
+    from .client import SandboxSession
 
     if server is None:
         remote = _remote()
@@ -225,6 +225,3 @@ def serve(
     except KeyboardInterrupt:
         server.stop()
 
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,5 @@
+"""``python -m osintlab.sandbox --port N``: serve the fictional websites until interrupted."""
+
+from . import main
+
+main()
