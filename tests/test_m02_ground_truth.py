@@ -68,3 +68,32 @@ def test_the_old_seller_address_redirects_where_the_hidden_test_says(tmp_path):
     assert page["final_url"] == final
     assert page["http"]["status"] == 200
     assert page["redirects"][0]["status"] == 301
+
+
+def _visible(grade_id: str) -> str:
+    return "\n".join(
+        line for line, state in tag_lines(_cell(grade_id), HIDDEN_TESTS) if state == "outside"
+    )
+
+
+@pytest.mark.parametrize("question", [
+    "Is the seller guilty of selling drugs?",
+    "Did the seller commit a crime with this photo?",
+    "Виновен ли продавец в сбыте наркотиков?",
+])
+def test_task_6_refuses_a_question_of_law_for_the_expert(question):
+    """Does Task 6's visible check refuse a question of law ("Is the seller guilty?")?
+
+    An expert answers questions of special knowledge; guilt is for the investigator and the
+    court, so a hand-over asking it must not be ticked.
+    """
+    from osintlab.exceptions import CheckFailed
+
+    wrong = {"action": "transfer", "questions": [
+        "Was the photo E0002 edited after it was taken, and with which software?", question]}
+    with pytest.raises(CheckFailed, match="questions of special knowledge"):
+        exec(_visible("check-handover"), {"handover": wrong})
+    right = {"action": "transfer", "questions": [
+        "Was the photo E0002 edited after it was taken, and with which software?",
+        "Which camera and date does the metadata of E0002 give?"]}
+    exec(_visible("check-handover"), {"handover": right})

@@ -10,7 +10,7 @@
         items/E0001/
             original/<file>  the evidentiary copy, exactly as received, read-only
             working/<file>   a copy to work on (the original is never touched)
-            record.json      what the Berkeley Protocol asks of each item (paras 153-169)
+            record.json      what the Berkeley Protocol asks of each item (paras 153-155)
             capture.warc.gz  web captures: WARC request, response and metadata records
             screenshot.png   web pages: the full page, stamped with the URL and UTC time
             timestamp.tsr    a trusted timestamp (RFC 3161), when the case has a TSA

@@ -1,11 +1,11 @@
 """The case report: one self-contained HTML file and a DOCX for prosecutors who use Word.
 
 Both hold the summary, the findings with references to evidence items, the timeline, the
-evidence annex (item, time, source, hash), the custody history and, for each item, the
-Berkeley Protocol's collection form (Annex IV style). The HTML needs no internet: styles,
-screenshots and the map (Leaflet from the ``xstatic-leaflet`` package, markers only, no tile
-layer) are inside the file. Headings and fixed texts come from the gettext catalogue of the
-chosen language.
+evidence annex (item, time, source, hash), the custody history and, for each item, a
+collection form with the collection data the Berkeley Protocol's para 155 lists. The HTML needs
+no internet: styles, screenshots and the map (Leaflet from the ``xstatic-leaflet`` package,
+markers only, no tile layer) are inside the file. Headings and fixed texts come from the
+gettext catalogue of the chosen language.
 
 Example:
     >>> gettext_for("en")("Evidence annex")

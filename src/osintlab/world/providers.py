@@ -27,15 +27,43 @@ def _json(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
+# Who authorises which tier is the fictional world's rule, and each letter says so: in a real
+# case national law decides it, and a course that taught this rule as fact would teach wrong law.
+_REGIME = (
+    "Subscriber information is given on the prosecutor's request; traffic data and content\n"
+    "on the court order cited in your request. Times are UTC unless a column says otherwise.\n"
+    "Each file's SHA-256 is listed in MANIFEST.\n"
+    "\n"
+    "[Training note: the rule above on who authorises each tier belongs to the course's\n"
+    "fictional world. In a real case, national law decides it.]\n"
+)
+
+
 def _letter(provider: str, request: str, received: str, preserved: str, tiers: str) -> bytes:
     return (
         f"{provider}\nLaw-enforcement liaison\n\n"
         f"Re: request {request}, received {received}\n\n"
         f"Data was preserved on {preserved} following your preservation request.\n"
-        f"Enclosed: {tiers}.\n"
-        "Subscriber information is given on the prosecutor's request; traffic data and content\n"
-        "on the court order cited in your request. Times are UTC unless a column says otherwise.\n"
-        "Each file's SHA-256 is listed in MANIFEST.\n"
+        f"Enclosed: {tiers}.\n" + _REGIME
+    ).encode()
+
+
+def _legal_assistance_letter(operator: str, request: str, received: str, preserved: str,
+                             tiers: str) -> bytes:
+    """The requested state's authority answers a request for legal assistance.
+
+    Under the Minsk and Chisinau Conventions and the CIS 2018 Agreement, the authority of the
+    requested state executes the request and sends what it obtained; the foreign operator does
+    not answer the requesting police directly.
+    """
+    return (
+        "Central authority for legal assistance, Bishkek (fictional)\n"
+        "To: the requesting authority, Almaty (fictional)\n\n"
+        f"Re: your request for legal assistance {request}, received {received}\n\n"
+        "Your request has been executed. Enclosed is the answer of the operator\n"
+        f"{operator}, obtained by this authority for the purpose of your request.\n"
+        f"Data was preserved on {preserved} following your preservation request.\n"
+        f"Enclosed: {tiers}.\n" + _REGIME
     ).encode()
 
 
@@ -93,7 +121,7 @@ def _alatoo(seed: int) -> dict[str, bytes]:
                              "bytes": str(r.randint(10**5, 10**8)),
                              "cell_id": cell, "cell_city": city})
     return {
-        "alatoo-telecom/0-letter.txt": _letter(
+        "alatoo-telecom/0-letter.txt": _legal_assistance_letter(
             "Ala-Too Telecom (fictional)", "MLA 2024/KG-33", "2024-12-02", "2024-11-21",
             "subscriber data, data-session records (cell and city), no stored content"),
         "alatoo-telecom/1-subscriber.csv": csv_bytes([_subscriber("P2", "2019-05-20")]),
@@ -175,10 +203,10 @@ CARD = """\
 ## What it is
 
 What four (fictional) providers sent back when the unit asked them for data: a Kazakh
-mobile operator, a Kyrgyz mobile operator (through mutual legal assistance), the
-cryptocurrency exchange and the social network. Module `m09-requests-to-providers`
-teaches reading them and what each tier needs legally; `m10-capstone` joins them to the
-rest of the case.
+mobile operator, a Kyrgyz mobile operator (its answer sent by the Kyrgyz authority that
+executed the request for legal assistance), the cryptocurrency exchange and the social
+network. Module `m09-requests-to-providers` teaches reading them and what each tier needs
+legally; `m12-capstone` joins them to the rest of the case.
 
 ## Files and fields
 
@@ -197,7 +225,10 @@ One folder per provider, one file per tier of data (the Almaty 2015 workshop's t
 
 ## What is fictional
 
-Providers, request numbers, persons, numbers, documents and messages are invented. Phone
+Providers, authorities, request numbers, persons, numbers, documents and messages are
+invented. So is the rule the letters state on who authorises each tier (subscriber
+information on a prosecutor's request, traffic data and content on a court order): it is the
+fictional world's, each letter says so, and in a real case national law decides it. Phone
 numbers are in the fictional blocks of `datasets/README.md`; IP addresses in documentation
 ranges; addresses are withheld.
 """
