@@ -46,7 +46,7 @@ def _responses(count: int) -> list:
         body = (
             f"<!doctype html><html><head><meta charset='utf-8'><title>Offer {number}</title>"
             f"</head><body><h1>Offer {number}</h1><p>Seller user_{number:04d} (fictional), "
-            f"contact +7 700 555 {number % 10000:04d}.</p>" + "<p>lorem ipsum</p>" * 150
+            f"contact +7 799 555 {number % 10000:04d}.</p>" + "<p>lorem ipsum</p>" * 150
             + "</body></html>"
         ).encode()
         response = requests.Response()

@@ -14,7 +14,7 @@ OFFER = """<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><title>Offer 17 — Bazar Example</title></head>
 <body style="font-family: sans-serif">
 <h1>Документы под заказ / Documents to order</h1>
-<p>Seller: <b>kara_bekov</b>, contact +7 700 555 0142, wallet T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb.</p>
+<p>Seller: <b>kara_bekov</b>, contact +7 799 555 0142, wallet T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb.</p>
 <img src="/static/photo.png" alt="sample">
 <p>Posted 2024-04-28 21:14 (Asia/Almaty).</p>
 <div style="height: 1800px; background: linear-gradient(#fff, #dde)">long page</div>

@@ -246,38 +246,43 @@ def test_a_t_address_with_the_wrong_version_byte_is_not_taken_for_tron():
 # ---- phones -----------------------------------------------------------------------------------
 
 PHONES = {
-    "KZ": ("8 (707) 555-01-17", "+77075550117"),
-    "KG": ("+996 700 555 021", "+996700555021"),
-    "UZ": ("+998 90 555-03-42", "+998905550342"),
-    "TJ": ("+992 90 555 0417", "+992905550417"),
-    "TM": ("+993 65 55 01 21", "+99365550121"),
+    "KZ": ("8 (799) 555-01-17", "+77995550117"),
+    "KG": ("+996 799 555 021", "+996799555021"),
+    "UZ": ("+998 59 555-03-42", "+998595550342"),
+    "TJ": ("+992 59 555 0417", "+992595550417"),
+    "TM": ("+993 79 55 01 21", "+99379550121"),
 }
 
 
 def test_phones_of_the_five_countries_in_their_usual_writing():
-    """Is a number of each country, written as people write it, found in E.164 with its country?"""
+    """Is a number of each country, written as people write it, found in E.164 with its country?
+
+    The course's numbers have the right length but lie in no operator's range (so that no real
+    subscriber is named a suspect): each is kept and flagged, with the reason an investigator
+    reads as "no real subscriber has this number".
+    """
     text = "\n".join(f"{country}: tel. {written}" for country, (written, _) in PHONES.items())
     table = extract.phones(text)
     assert table["normalized"].tolist() == [e164 for _, e164 in PHONES.values()]
     assert table["region"].tolist() == list(PHONES)
-    assert table["valid"].all()
-    assert all("mobile" in note for note in table["note"])
+    assert not table["valid"].any()
+    assert all("no real subscriber" in reason for reason in table["reason"])
 
 
 def test_local_numbers_follow_the_region_and_a_bad_region_is_explained():
     """Does a number without a country code take the region asked for, with a clear error?"""
-    assert extract.phones("0 700 555 021", region="KG")["normalized"].tolist() == ["+996700555021"]
+    assert extract.phones("0 799 555 021", region="KG")["normalized"].tolist() == ["+996799555021"]
     with pytest.raises(ExtractError, match='region=.QQ. is not a known country code.*"KZ"'):
-        extract.phones("+7 707 555 0117", region="QQ")
+        extract.phones("+7 799 555 0117", region="QQ")
 
 
 def test_phones_ignore_ip_addresses_dates_and_order_numbers_but_flag_bad_numbers():
     """Are IPs, dates and short numbers left alone, and a number with a country code flagged?"""
-    text = "IP 192.0.2.15 on 2024-03-05, order 1234567; call +7 107 555 0117, or +996 700 555 021"
+    text = "IP 192.0.2.15 on 2024-03-05, order 1234567; call +7 107 555 0117, or +996 799 555 021"
     table = extract.phones(text)
-    assert table["normalized"].tolist() == ["+71075550117", "+996700555021"]
-    assert table["valid"].tolist() == [False, True]
-    assert table["reason"].iloc[0] != ""
+    assert table["normalized"].tolist() == ["+71075550117", "+996799555021"]
+    assert table["valid"].tolist() == [False, False]
+    assert all(table["reason"] != "")
 
 
 # ---- e-mails, URLs, usernames, IPs --------------------------------------------------------------
@@ -362,12 +367,12 @@ def test_ip_ranges_are_flagged_and_bad_addresses_kept():
 # ---- HTML, bytes, responses, soup ---------------------------------------------------------------
 
 PAGE = """<!doctype html><html><head><title>Seller</title>
-<meta name="description" content="Call +7 707 555 0182">
+<meta name="description" content="Call +7 799 555 0182">
 <style>.mail::after { content: "style@css.example" }</style>
 <script>var admin = "script@js.example";</script></head>
 <body><div itemscope itemtype="https://schema.example/Person">
 <span itemprop="email" content="gulnara.saparova@mail.example">her address</span>
-<p>Phone: <a href="tel:+99365550121">call</a>, mail <a href="mailto:ogul.ataeva@mail.example?subject=hi">me</a>
+<p>Phone: <a href="tel:+99379550121">call</a>, mail <a href="mailto:ogul.ataeva@mail.example?subject=hi">me</a>
 <!-- TODO remove: backup admin d.mukhametov@school.example, server 203.0.113.50 -->
 <p>Listing <a href="/listings?page=2">next</a>
 """
@@ -382,8 +387,8 @@ def test_html_reads_text_comments_and_attributes_but_not_scripts_or_styles():
     assert where[("email", "ogul.ataeva@mail.example")] == "attribute href"
     assert where[("email", "d.mukhametov@school.example")] == "comment"
     assert where[("ip", "203.0.113.50")] == "comment"
-    assert where[("phone", "+99365550121")] == "attribute href"
-    assert where[("phone", "+77075550182")] == "attribute content"
+    assert where[("phone", "+99379550121")] == "attribute href"
+    assert where[("phone", "+77995550182")] == "attribute content"
     values = set(table["normalized"])
     assert "script@js.example" not in values and "style@css.example" not in values
     assert list(table.columns) == extract.COLUMNS
@@ -394,11 +399,11 @@ def test_broken_html_and_wrong_encoding_bytes_do_not_crash():
     broken = (
         b"<html><body><div><p>mail ivan@mail.example <b>unclosed <i>tags"
         + b"<div>" * 5000
-        + b"\xff\xfe\x00 invalid bytes \xc3\x28 and +7 707 555 0100<!-- unterminated comment"
+        + b"\xff\xfe\x00 invalid bytes \xc3\x28 and +7 799 555 0100<!-- unterminated comment"
     )
     table = extract.entities(broken)
     assert "ivan@mail.example" in set(table["normalized"])
-    assert "+77075550100" in set(table["normalized"])
+    assert "+77995550100" in set(table["normalized"])
 
 
 def test_a_beautifulsoup_object_is_read_like_the_page():
@@ -408,7 +413,7 @@ def test_a_beautifulsoup_object_is_read_like_the_page():
         extract.emails(soup)["normalized"].tolist() == extract.emails(PAGE)["normalized"].tolist()
     )
     part = soup.find("p")
-    assert "+99365550121" in extract.phones(part)["normalized"].tolist()
+    assert "+99379550121" in extract.phones(part)["normalized"].tolist()
 
 
 class _Pages(BaseHTTPRequestHandler):

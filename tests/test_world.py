@@ -94,7 +94,7 @@ def test_a_wrong_evidence_path_is_caught():
     """Would the checker notice evidence that is not there (a wrong value or selector)?"""
     link = LINKS["L02"]["evidence"][1]
     assert _holds(link)
-    assert not _holds({**link, "value": "+77075550199"})
+    assert not _holds({**link, "value": "+77995550199"})
     assert not _holds({**link, "selector": '[itemprop="email"]'})
 
 

@@ -7,7 +7,7 @@ BeautifulSoup object. Each returns a pandas table with one row per place an enti
 =============  ==============================================================================
 ``kind``       ``email``, ``phone``, ``url``, ``username``, ``ip`` or ``crypto``
 ``value``      the text exactly as it was written on the page
-``normalized`` one standard form, for comparing and searching (a phone in E.164: +77075550117)
+``normalized`` one standard form, for comparing and searching (a phone in E.164: +77995550117)
 ``valid``      True if the value passes the checks for its kind (checksum, numbering plan...)
 ``reason``     why it is not valid (empty when it is): a typo, a wrong checksum, a bad range
 ``note``       what else an investigator should know (obfuscated, documentation range, ...)
@@ -26,11 +26,11 @@ In HTML, the visible text, comments and attribute values (links, ``mailto:``, ``
 
 Example:
     >>> from osintlab import extract
-    >>> page = '<p>Write to <a href="mailto:seller@bazaar.example">me</a>, +7 707 555 0117</p>'
+    >>> page = '<p>Write to <a href="mailto:seller@bazaar.example">me</a>, +7 799 555 0117</p>'
     >>> extract.emails(page)[["value", "found_in"]].to_dict("records")
     [{'value': 'seller@bazaar.example', 'found_in': 'attribute href'}]
     >>> extract.phones(page)["normalized"].tolist()
-    ['+77075550117']
+    ['+77995550117']
 """
 
 from __future__ import annotations
@@ -383,6 +383,9 @@ def _phone_reason(number: Any) -> str:
         phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: _("no country has this code"),
         phonenumbers.ValidationResult.INVALID_LENGTH: _("the wrong number of digits"),
     }
+    if reason == phonenumbers.ValidationResult.IS_POSSIBLE:  # the right length, no range
+        return _("the right length, but in no range allocated to an operator: no real "
+                 "subscriber has this number (a typo, or an invented number)")
     return reasons.get(reason, _("not a number in its country's numbering plan"))
 
 
@@ -425,9 +428,9 @@ def phones(source: Any, *, region: str = DEFAULT_REGION, html: bool | None = Non
     number belongs to.
 
     Example:
-        >>> table = phones("Call 8 707 555 01 17 or +996 700 555 021.")
+        >>> table = phones("Call 8 799 555 01 17 or +996 799 555 021.")
         >>> table[["normalized", "region"]].values.tolist()
-        [['+77075550117', 'KZ'], ['+996700555021', 'KG']]
+        [['+77995550117', 'KZ'], ['+996799555021', 'KG']]
     """
     if not isinstance(region, str) or region.upper() not in phonenumbers.SUPPORTED_REGIONS:
         raise ExtractError(
@@ -793,9 +796,9 @@ def entities(
     """Every entity of every kind in one table (the common columns), in order of appearance.
 
     Example:
-        >>> table = entities("Mail a.b@mail.example or call +7 707 555 0117 from 198.51.100.4")
+        >>> table = entities("Mail a.b@mail.example or call +7 799 555 0117 from 198.51.100.4")
         >>> table[["kind", "normalized"]].values.tolist()
-        [['email', 'a.b@mail.example'], ['phone', '+77075550117'], ['ip', '198.51.100.4']]
+        [['email', 'a.b@mail.example'], ['phone', '+77995550117'], ['ip', '198.51.100.4']]
     """
     segments = _read(source, html)
     tables = [

@@ -166,15 +166,17 @@ and names any file that was changed, added or is missing.
 - Domains are only reserved names: `.example`, `.test`, `.invalid`, `example.com/.net/.org`.
 - IP addresses are only from documentation ranges: 192.0.2.0/24, 198.51.100.0/24,
   203.0.113.0/24 and 2001:db8::/32.
-- Phone numbers come only from these invented blocks, one per country:
+- Phone numbers come only from these invented blocks, one per country: the right length for
+  the country, but in no range given to an operator, so no real subscriber has them
+  (`valid` False in `osintlab.extract.phones`):
 
 | country | block |
 |---|---|
-| Kazakhstan (KZ) | `+7 707 555 0100 to 0199` |
-| Kyrgyzstan (KG) | `+996 700 555 000 to 099` |
-| Tajikistan (TJ) | `+992 90 555 0000 to 0999` |
-| Turkmenistan (TM) | `+993 65 55 0000 to 0999` |
-| Uzbekistan (UZ) | `+998 90 555 0000 to 0999` |
+| Kazakhstan (KZ) | `+7 799 555 0100 to 0199` |
+| Kyrgyzstan (KG) | `+996 799 555 000 to 099` |
+| Tajikistan (TJ) | `+992 59 555 0000 to 0999` |
+| Turkmenistan (TM) | `+993 79 55 0000 to 0999` |
+| Uzbekistan (UZ) | `+998 59 555 0000 to 0999` |
 
 - E-mail addresses are only at reserved domains (`*.example`).
 - Cryptocurrency addresses have correct checksums but are random: they are no real wallets.

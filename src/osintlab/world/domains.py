@@ -68,7 +68,7 @@ def _icann(domain: str, info: dict, registrant: dict[str, str], stamp: str = "")
         f"Registrar: {info['registrar']}",
         "Registrar IANA ID: 9999",
         "Registrar Abuse Contact Email: abuse@kokpar-names.example",
-        "Registrar Abuse Contact Phone: +7.7075550100",
+        "Registrar Abuse Contact Phone: +7.7995550100",
         "Domain Status: clientTransferProhibited "
         "http://kokpar-names.example/epp#clientTransferProhibited",
     ]
@@ -97,7 +97,7 @@ def _registrant(info: dict, when: str = "now") -> dict[str, str]:
     contact = person(who["person"]) if who["person"] else None
     return {"Name": contact.spellings()["passport"] if contact else "Domain Administrator",
             "Organization": who["org"], "City": who["city"], "Country": "KZ",
-            "Phone": contact.phone if contact else "+7.7075550100",
+            "Phone": contact.phone if contact else "+7.7995550100",
             "Email": contact.email if contact else f"hostmaster@{_domain_of(who['org'])}"}
 
 

@@ -74,7 +74,7 @@ def ground_truth(seed: int = SEED) -> dict:
                 selector="span.tg"),
              _e(*seller[:1], seller[1].format("dala_trade"), p1.phone,
                 selector='[itemprop="telephone"]')]},
-        {"id": "L03", "claim": "The phone +77075550117 belongs to Mukhametov Daniyar "
+        {"id": "L03", "claim": "The phone +77995550117 belongs to Mukhametov Daniyar "
          "Serikovich, born 1991-04-17, Almaty (operator's subscriber record).",
          "evidence": [
              _e("providers", "steppe-mobile/1-subscriber.csv", p1.cyrillic,
@@ -106,7 +106,7 @@ def ground_truth(seed: int = SEED) -> dict:
         {"id": "L07", "claim": "The courier 'Aibek 🇰🇬' in the group is Aibek Zhumabaev: he "
          "posts his number, which Ala-Too Telecom gives as his.",
          "evidence": [
-             _e("telegram", "group/result.json", "+996 700 555 021",
+             _e("telegram", "group/result.json", "+996 799 555 021",
                 field="messages[id=5].text_entities[*].text"),
              _e("providers", "alatoo-telecom/1-subscriber.csv", p2.cyrillic,
                 row={"msisdn": p2.phone}, column="name_cyrillic")]},
