@@ -21,6 +21,7 @@ One room per concern (each folder's ``__init__.py`` says what it is for and what
     sandbox/       the fictional internet: session, server, sites, classroom TSA
     grading/       the cohort engine behind ``osintlab grade``, hand-ins behind a fence
     curriculum/    the module contract behind ``osintlab modules check``
+    law/           the law register: every legal fact the course may state, with its source
     i18n/          catalogues: extract, update, check, status, build
     world/         the seeded generator of the fictional world (datasets/)
     cli, lab, classroom   the ``osintlab`` command, one-person JupyterLab, the classroom hub
@@ -45,6 +46,7 @@ __all__ = [
     "grading",
     "i18n",
     "lab",
+    "law",
     "names",
     "sandbox",
     "world",

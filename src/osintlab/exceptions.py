@@ -17,6 +17,7 @@ that already catches those keeps working::
     ├── TranslationError (ValueError)       a translation catalogue cannot be read or used
     ├── SandboxRefused (ValueError)         a request to a host outside the fictional internet
     ├── NameScriptError (ValueError)        a name empty or in the wrong script; unknown language
+    ├── LawFactUnknown (ValueError)         no fact of that id in the law register
     └── EvidenceError                       a case folder cannot do what was asked
         ├── CaptureFailed                   a URL, response or file could not be captured
         ├── OutsideCase (ValueError)        a path points outside the case folder
@@ -141,3 +142,7 @@ class SandboxRefused(OsintLabError, ValueError):
 
 class NameScriptError(OsintLabError, ValueError):
     """A name is empty or in the wrong script, or the language code is unknown (``names``)."""
+
+
+class LawFactUnknown(OsintLabError, ValueError):
+    """The law register has no fact ``fact`` (the message names the nearest ids)."""

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from .._i18n import _
+from .callouts import _check_callouts
 from .contents import (
     _check_datasets,
     _check_guide,
@@ -69,6 +70,7 @@ def _check_notebooks(
         if raw is None:
             continue
         problems.extend(_check_notebook_format(raw, rel))
+        problems.extend(_check_callouts(raw, rel))
         if kind == "lesson":
             problems.extend(_check_lesson(raw, rel))
         is_exercise = kind == "exercise" and len(exercises) == 1
