@@ -615,6 +615,8 @@ class Case:
             ...               )["action"]                                  # doctest: +SKIP
             'transfer'
         """
+        items = self._transfer_items(items)
+        questions = _question_list(questions)
         known = {e["item"] for e in self.captures()}
         unknown = [item for item in (items or []) if item not in known]
         if unknown:
@@ -628,14 +630,62 @@ class Case:
                 _("A transfer needs both who receives the evidence (to=) and why (purpose=).")
             )
         self._writable()
-        holder = self.investigator
-        for entry in self.entries():
-            if entry.get("action") == "transfer":
-                holder = entry.get("to")
+        holders = self.holders()
+        handed = items or sorted(known)
+        held_by = sorted({holders.get(item, self.investigator) for item in handed})
+        if len(held_by) > 1:
+            raise EvidenceError(
+                _("These items are not all with the same person ({holders}): a hand-over is "
+                  "from one holder. Transfer each holder's items separately, with "
+                  "items=[...]; case.holders() says who has each item.").format(
+                    holders="; ".join(held_by)), items=handed)
+        holder = held_by[0] if held_by else self.investigator
         return self._append({
             "action": "transfer", "from": holder, "to": to, "purpose": purpose,
-            "questions": list(questions or []), "items": list(items) if items else "all",
+            "questions": questions, "items": list(items) if items else "all",
         })
+
+    @staticmethod
+    def _transfer_items(items: Any) -> list[str] | None:
+        """``items=`` as a list of ids: one id alone, or the records capture() returned."""
+        if items is None:
+            return None
+        if isinstance(items, (str, dict)):
+            items = [items]
+        try:
+            listed = list(items)
+        except TypeError:
+            listed = [items]
+        ids = []
+        for item in listed:
+            if isinstance(item, dict) and isinstance(item.get("item"), str):
+                ids.append(item["item"])  # the record case.capture(...) returned
+            elif isinstance(item, str):
+                ids.append(item)
+            else:
+                raise EvidenceError(_(
+                    "items= takes the ids of the items to hand over, for example "
+                    "items=[\"E0001\", \"E0002\"] or items=[page[\"item\"]]; {value!r} is "
+                    "not an item id."
+                ).format(value=item), items=[repr(item)])
+        return ids
+
+    def holders(self) -> dict[str, str]:
+        """Who holds each item now: the receiver of its last hand-over (else the investigator).
+
+        Example:
+            >>> case.holders()                       # doctest: +SKIP
+            {'E0001': 'Inspector A. Karimova', 'E0002': 'Expert B. Sadykov, forensic centre'}
+        """
+        holders = {e["item"]: self.investigator for e in self.captures()}
+        for entry in self.entries():
+            if entry.get("action") != "transfer":
+                continue
+            handed = entry.get("items")
+            for item in holders if handed == "all" else (handed or []):
+                if item in holders:
+                    holders[item] = entry.get("to")
+        return holders
 
     def custody(self) -> list[dict]:
         """The chain of custody: who held the evidence, from when, for what."""
@@ -912,6 +962,25 @@ class Case:
         path = self.root / "README.txt"
         if not path.exists():
             write_atomic(path, _readme_text(self.id).encode("utf-8"), sync=self.sync)
+
+
+def _question_list(questions: Any) -> list[str]:
+    """``questions=`` as a list of texts: one question alone counts as one, never as letters."""
+    if questions is None:
+        return []
+    if isinstance(questions, str):
+        questions = [questions]
+    try:
+        listed = list(questions)
+    except TypeError:
+        listed = [questions]
+    wrong = [q for q in listed if not isinstance(q, str) or not q.strip()]
+    if wrong:
+        raise EvidenceError(_(
+            "questions= takes the expert's questions as texts, for example "
+            "questions=[\"Was E0002 edited after it was taken?\"]; {value!r} is not a question."
+        ).format(value=wrong[0]))
+    return [q.strip() for q in listed]
 
 
 def _readme_text(case_id: str) -> str:
