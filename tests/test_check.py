@@ -108,3 +108,15 @@ def test_import_osintlab_does_not_load_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_that_fills_placeholders_after_translating_the_fixed_text(monkeypatch):
+    """Is a check message a fixed text whose {placeholders} are filled after translation?"""
+    from osintlab import check as helpers
+
+    seen = []
+    monkeypatch.setattr(helpers, "_", lambda text: seen.append(text) or "RU: " + text)
+    with pytest.raises(CheckFailed) as raised:
+        helpers.that(False, "`item` is {found!r}", name="item", found="E1")
+    assert seen == ["`item` is {found!r}"]
+    assert str(raised.value) == "RU: `item` is 'E1'"

@@ -71,3 +71,11 @@ def test_a_wrong_argument_is_explained_and_nothing_is_logged(case, argument, sai
     with pytest.raises(EvidenceError, match=said):
         case.transfer(to=EXPERT, purpose="examination", **argument)
     assert len(case.entries()) == before
+
+
+def test_an_item_captured_after_a_hand_over_of_all_stays_with_who_captured_it(case, tmp_path):
+    """'All' hands over the items captured so far: is a later capture still the inspector's?"""
+    case.transfer(to=EXPERT, purpose="examination")
+    (tmp_path / "later.txt").write_text("a later tip\n", encoding="utf-8")
+    later = case.capture(tmp_path / "later.txt", note="later")
+    assert case.holders() == {"E0001": EXPERT, "E0002": EXPERT, later["item"]: INSPECTOR}

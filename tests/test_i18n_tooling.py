@@ -351,3 +351,22 @@ def test_cli_build_writes_russian_notebooks(tmp_path):
     mistake = tmp_path / "grading" / "mistakes" / "m00-getting-started.ipynb"
     assert "Задание 1" in mistake.read_text("utf-8")
     shutil.rmtree(tmp_path)
+
+
+def test_a_check_message_built_at_run_time_is_refused_and_a_fixed_one_passes(tmp_path):
+    """Does `osintlab i18n check` refuse an f-string, % or .format check message (it can
+    never match its translation), and accept a fixed text with {placeholders}?"""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from osintlab.i18n.checks import built_message_problems
+
+    cells = [
+        new_code_cell('check.that(ok, f"`x` is {x!r}", name="x")'),
+        new_code_cell('check.that(ok, "`x` is %r" % x, name="x")'),
+        new_code_cell('check.equal(x, 3, name="x", hint="Count {n}".format(n=3))'),
+        new_code_cell('check.that(ok, "`x` is {found!r}", name="x", found=x)'),
+    ]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=cells), path)
+    problems = built_message_problems(path, "n.ipynb")
+    assert [p.split("'")[1] for p in problems] == [c.id for c in cells[:3]]

@@ -252,15 +252,23 @@ def rows(table: Any, expected: int, *, name: str, hint: str | None = None) -> No
         )
 
 
-def that(condition: bool, message: str, *, name: str | None = None) -> None:
+def that(condition: bool, message: str, *, name: str | None = None, **values: Any) -> None:
     """Fail with ``message`` unless ``condition`` holds (for checks not covered above).
+
+    ``message`` is a fixed text, so that it reaches the translation catalogue; what varies goes
+    in ``{placeholders}`` filled from ``values`` after translation (never an f-string).
 
     Example:
         >>> that(1 < 2, "one should be less than two")
+        >>> that("E1" == "E0001", "`item` is {found!r}; write an id like 'E0001'.",
+        ...      found="E1")
+        Traceback (most recent call last):
+        ...
+        osintlab.exceptions.CheckFailed: `item` is 'E1'; write an id like 'E0001'.
     """
     __tracebackhide__ = True
     if not condition:
-        _fail(_(message), name)
+        _fail(_(message).format(**values) if values else _(message), name)
 
 
 def visible_passed() -> None:

@@ -631,14 +631,13 @@ class Case:
             )
         self._writable()
         holders = self.holders()
-        handed = items or sorted(known)
-        held_by = sorted({holders.get(item, self.investigator) for item in handed})
+        held_by = sorted({holders[item] for item in (items or holders)})
         if len(held_by) > 1:
             raise EvidenceError(
                 _("These items are not all with the same person ({holders}): a hand-over is "
                   "from one holder. Transfer each holder's items separately, with "
                   "items=[...]; case.holders() says who has each item.").format(
-                    holders="; ".join(held_by)), items=handed)
+                    holders="; ".join(held_by)), items=list(items or holders))
         holder = held_by[0] if held_by else self.investigator
         return self._append({
             "action": "transfer", "from": holder, "to": to, "purpose": purpose,
@@ -677,14 +676,15 @@ class Case:
             >>> case.holders()                       # doctest: +SKIP
             {'E0001': 'Inspector A. Karimova', 'E0002': 'Expert B. Sadykov, forensic centre'}
         """
-        holders = {e["item"]: self.investigator for e in self.captures()}
-        for entry in self.entries():
-            if entry.get("action") != "transfer":
-                continue
-            handed = entry.get("items")
-            for item in holders if handed == "all" else (handed or []):
-                if item in holders:
-                    holders[item] = entry.get("to")
+        holders: dict[str, str] = {}
+        for entry in self.entries():  # in log order: "all" means the items captured so far
+            if entry.get("action") == "capture" and isinstance(entry.get("item"), str):
+                holders[entry["item"]] = entry.get("by") or self.investigator
+            elif entry.get("action") == "transfer":
+                handed = entry.get("items")
+                for item in list(holders) if handed == "all" else (handed or []):
+                    if item in holders:
+                        holders[item] = entry.get("to")
         return holders
 
     def custody(self) -> list[dict]:

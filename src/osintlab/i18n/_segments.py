@@ -229,6 +229,26 @@ def _is_check_call(call: ast.Call) -> bool:
     )
 
 
+def message_arguments(call: ast.Call) -> list[tuple[ast.expr, str]]:
+    """The arguments of a check call (or ``_()``) that are messages for the trainee.
+
+    Example:
+        >>> call = ast.parse('check.that(ok, "Say why.", hint="Look")').body[0].value
+        >>> [role for _value, role in message_arguments(call)]
+        ['feedback', 'hint']
+    """
+    if not _is_check_call(call):
+        return []
+    chosen: list[tuple[ast.expr, str]] = []
+    is_that = isinstance(call.func, ast.Attribute) and call.func.attr == "that"
+    if isinstance(call.func, ast.Name) or is_that:
+        position = 0 if isinstance(call.func, ast.Name) else 1
+        if len(call.args) > position:
+            chosen.append((call.args[position], "feedback"))
+    chosen += [(k.value, k.arg) for k in call.keywords if k.arg in _MESSAGE_KEYWORDS]
+    return chosen
+
+
 def _literals(source: str, starts: list[int]) -> list[CodeUnit]:
     try:
         tree = ast.parse(source)
@@ -243,14 +263,7 @@ def _literals(source: str, starts: list[int]) -> list[CodeUnit]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not _is_check_call(node):
             continue
-        is_that = isinstance(node.func, ast.Attribute) and node.func.attr == "that"
-        chosen: list[tuple[ast.expr, str]] = []
-        if isinstance(node.func, ast.Name) or is_that:
-            position = 0 if isinstance(node.func, ast.Name) else 1
-            if len(node.args) > position:
-                chosen.append((node.args[position], "feedback"))
-        chosen += [(k.value, k.arg) for k in node.keywords if k.arg in _MESSAGE_KEYWORDS]
-        for value, role in chosen:
+        for value, role in message_arguments(node):
             if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
                 kind = "hint" if role == "hint" else "feedback"
                 units.append(

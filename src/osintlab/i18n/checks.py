@@ -4,7 +4,9 @@
   LaTeX, HTML tags and table columns must come through a translation unchanged;
 - ``glossary_problems``: a Russian message whose English uses a glossary term must use the
   term's Russian (``locale/glossary.csv``), so the course says one thing one way;
-- ``msgfmt_problems``: every catalogue passes GNU gettext's ``msgfmt --check``.
+- ``msgfmt_problems``: every catalogue passes GNU gettext's ``msgfmt --check``;
+- ``built_message_problems``: a check message in a notebook is a fixed text, never built at
+  run time (an f-string, ``%`` or ``.format``), or it could never match its translation.
 
 Example:
     >>> entry = polib.POEntry(msgid="Run `len(x)` for {count} cases", msgstr="Запустите len(x)")
@@ -202,6 +204,48 @@ class Report:
     skipped: list[str] = field(default_factory=list)
 
 
+def built_message_problems(notebook: Path, where: str) -> list[str]:
+    """Check messages of ``notebook`` that are built at run time instead of written out.
+
+    Example:
+        >>> import json, tempfile
+        >>> cell = {"cell_type": "code", "id": "c", "metadata": {}, "outputs": [],
+        ...         "execution_count": None, "source": 'check.that(ok, f"x is {x}")'}
+        >>> path = Path(tempfile.mkdtemp()) / "n.ipynb"
+        >>> _ = path.write_text(json.dumps({"cells": [cell], "metadata": {},
+        ...                                 "nbformat": 4, "nbformat_minor": 5}))
+        >>> built_message_problems(path, "n.ipynb")[0][:60]
+        "n.ipynb cell 'c': a check message is built at run time (an f"
+    """
+    import ast
+    import json
+
+    from ._segments import message_arguments
+
+    problems = []
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell.get("source", []))
+        try:
+            tree = ast.parse(source.replace("### ", "# "))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            for value, _role in message_arguments(node):
+                if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                    problems.append(_(
+                        "{where} cell '{cell}': a check message is built at run time (an "
+                        "f-string, % or .format), so its translation can never be found. Write "
+                        "it as a fixed text with {{placeholders}} and pass the values: "
+                        "check.that(ok, \"`x` is {{found!r}}\", name=\"x\", found=x)."
+                    ).format(where=where, cell=cell.get("id")))
+    return problems
+
+
 def check_all(root: Path = REPOSITORY, glossary: Path | None = None) -> Report:
     """Every translation check on every catalogue under ``locale/``.
 
@@ -223,6 +267,8 @@ def check_all(root: Path = REPOSITORY, glossary: Path | None = None) -> Report:
                 "{columns}) and run the check again."
             ).format(path=glossary, columns=",".join(GLOSSARY_COLUMNS))
         )
+    for notebook in sorted((root / "notebooks").glob("*/*.ipynb")):
+        report.problems.extend(built_message_problems(notebook, str(notebook.relative_to(root))))
     for catalogue in catalogues:
         shown = catalogue.relative_to(root)
         report.problems.extend(msgfmt_problems(catalogue))

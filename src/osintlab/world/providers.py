@@ -52,9 +52,8 @@ def _legal_assistance_letter(operator: str, request: str, received: str, preserv
                              tiers: str) -> bytes:
     """The requested state's authority answers a request for legal assistance.
 
-    Under the Minsk and Chisinau Conventions and the CIS 2018 Agreement, the authority of the
-    requested state executes the request and sends what it obtained; the foreign operator does
-    not answer the requesting police directly.
+    In the fictional world the Kyrgyz authority carried out the request and sends the
+    operator's answer on, as a request between states' authorities runs.
     """
     return (
         "Central authority for legal assistance, Bishkek (fictional)\n"
