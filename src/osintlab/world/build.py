@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -122,8 +123,31 @@ def build(out: Path | None = None, seed: int = SEED, grading: Path | None = None
                 "`osintlab datasets build`).\n"
                 + yaml.safe_dump(ground_truth(seed), sort_keys=False, allow_unicode=True,
                                  width=100))
-        (grading / "ground-truth.yml").write_text(text, encoding="utf-8")
+        target = grading / "ground-truth.yml"
+        text += _module_answer_keys(target)
+        target.write_text(text, encoding="utf-8")
     return sorted(DATASETS)
+
+
+def _module_answer_keys(path: Path) -> str:
+    """The hand-written module answer keys at the end of ``path`` (kept by a rebuild).
+
+    They start at the first comment block or line ``m<NN>-<name>:`` after the generated part.
+
+    Example:
+        >>> _module_answer_keys(Path("/nonexistent/ground-truth.yml"))
+        ''
+    """
+    if not path.is_file():
+        return ""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if re.match(r"^m[0-9]{2}-[a-z0-9-]+:", line):
+            start = number
+            while start > 0 and lines[start - 1].startswith("#"):
+                start -= 1
+            return "".join(lines[start:])
+    return ""
 
 
 BRIEFING = """\
