@@ -11,7 +11,7 @@ ARGS   ?=
 PYTEST_ARGS ?=
 BENCH ?=
 
-.PHONY: lab test lint check browser gettext bench bundle lock clean help
+.PHONY: lab test lint check browser gettext boundary bench bundle lock clean help
 
 help:
 	@echo "make lab    start JupyterLab on the curriculum (ARGS=--no-browser to pass options)"
@@ -48,6 +48,13 @@ browser:
 	     --no-install-recommends chromium >/dev/null; } \
 	  || echo "chromium is not installed: browser tests will be skipped (apt-get install chromium)"
 
+# Graded hand-ins run behind bubblewrap (osintlab.grading.boundary); install it where we can.
+boundary:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	     --no-install-recommends bubblewrap >/dev/null; } \
+	  || echo "bubblewrap is not installed: autograde refuses to start (apt-get install bubblewrap)"
+
 # Every translation catalogue must pass GNU gettext's `msgfmt --check`; install it where we can.
 gettext:
 	@command -v msgfmt >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
@@ -59,11 +66,11 @@ gettext:
 deploy/node_modules:
 	npm ci --prefix deploy --no-audit --no-fund
 
-test: lint check browser gettext deploy/node_modules
+test: lint check browser gettext boundary deploy/node_modules
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The benchmarks need what the tests need (the hub's proxy, Chromium for captures, gettext).
-bench: $(STAMP) browser gettext deploy/node_modules
+bench: $(STAMP) browser gettext boundary deploy/node_modules
 	BENCH=$(BENCH) $(BIN)/python bench/run.py
 
 # The offline install bundle for classrooms without internet: dist/osintlab-bundle(.tar.gz).

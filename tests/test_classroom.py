@@ -12,6 +12,7 @@ import json
 import pwd
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -30,6 +31,7 @@ from classroom_hub import (
 )
 from click.testing import CliRunner
 
+from osintlab.classroom import closed_to_trainees
 from osintlab.cli import main
 
 
@@ -40,11 +42,16 @@ def _roster(tmp_path: Path, rows: list[str]) -> Path:
     return path
 
 
+# An interpreter trainee accounts can reach (this machine's own may sit under /root, mode 700).
+_SHARED_PYTHON = sys.executable if closed_to_trainees(sys.executable) is None else "/usr/bin/env"
+
+
 def _settings_file(tmp_path: Path, roster: Path, **extra) -> Path:
     settings = {
         "roster": str(roster), "state": str(tmp_path / "state"),
         "exchange": str(tmp_path / "exchange"), "course_repository": str(ROOT),
-        "course": str(tmp_path / "course"), "proxy": str(PROXY), **extra,
+        "course": str(tmp_path / "course"), "proxy": str(PROXY), "python": _SHARED_PYTHON,
+        **extra,
     }
     path = tmp_path / "classroom.yml"
     path.write_text(yaml.safe_dump(settings, allow_unicode=True), "utf-8")
@@ -73,8 +80,21 @@ def test_a_roster_with_mistakes_is_refused_line_by_line(tmp_path):
     assert not (tmp_path / "course").exists()  # nothing was changed
 
 
-def test_check_names_bad_settings_and_passes_good_ones(tmp_path):
+@pytest.fixture
+def open_tmp():
+    """A folder other accounts can pass through (pytest's own is mode 700 under root)."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="osintlab-classroom-"))
+    base.chmod(0o755)
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def test_check_names_bad_settings_and_passes_good_ones(open_tmp):
     """Does `osintlab classroom check` catch a wrong limit or language and pass the example?"""
+    tmp_path = open_tmp
     roster = ROOT / "deploy" / "roster.example.csv"
     good = CliRunner().invoke(
         main, ["classroom", "check", "--settings", str(_settings_file(tmp_path, roster))]
@@ -86,6 +106,24 @@ def test_check_names_bad_settings_and_passes_good_ones(tmp_path):
     assert result.exit_code == 1
     assert "limits.trainee: The memory limit 'lots' is not a size: write it like 2G" in result.output
     assert "language 'fr' is not one of en, ru, kk, ky, tg, tk, uz" in result.output
+
+
+def test_a_course_under_a_closed_folder_is_named_with_the_fix(open_tmp):
+    """Is a checkout in a mode-700 home named with its fix, instead of the hub's bare 500?"""
+    tmp_path = open_tmp
+    roster = ROOT / "deploy" / "roster.example.csv"
+    home = tmp_path / "home-of-admin"
+    (home / "osintlab" / "modules").mkdir(parents=True)
+    (home / "osintlab" / "datasets").mkdir()
+    home.chmod(0o700)
+    settings = _settings_file(tmp_path, roster, course_repository=str(home / "osintlab"))
+    result = CliRunner().invoke(main, ["classroom", "check", "--settings", str(settings)])
+    assert result.exit_code == 1
+    assert f"{home} (mode 700) is closed to trainee accounts" in result.output
+    assert f"chmod o+x {home}" in result.output
+    home.chmod(0o755)
+    again = CliRunner().invoke(main, ["classroom", "check", "--settings", str(settings)])
+    assert "closed to trainee accounts" not in again.output
 
 
 def test_an_unknown_setting_is_named(tmp_path):
@@ -254,16 +292,24 @@ def test_release_fetch_submit_grade_and_private_feedback(hub):
         assert submitted.status_code == 200 and submitted.json()["success"], submitted.text
         assert "submitted" in [a["status"] for a in submitted.json()["value"]], submitted.text
 
-    [graded] = hub.run("trainer", [
-        "import json\nfrom osintlab.grading import open_course\n"
+    # The trainer's own account may not grade unprotected: the boundary needs root, and the
+    # refusal says what to do. The server's administrator grades (sudo); the trainer goes on.
+    [refused] = hub.run("trainer", [
+        "from osintlab.grading import open_course\n"
         f"course = open_course({str(course)!r})\n"
         f"course.collect({MODULE!r})\n"
-        f"outcomes = course.autograde({MODULE!r}, workers=2)\n"
-        f"course.feedback({MODULE!r})\n"
-        "print(json.dumps({o.student: [o.status, o.score] for o in outcomes}))",
+        f"course.autograde({MODULE!r}, workers=2)",
     ])
-    assert graded["error"] is None, graded
-    scores = json.loads(graded["stdout"].strip().splitlines()[-1])
+    assert "Grading did not start" in str(refused["error"]), refused
+    assert "--unprotected" in str(refused["error"]) and "root" in str(refused["error"])
+    from osintlab.grading import open_course
+
+    outcomes = open_course(course).autograde(MODULE, workers=2)  # as root, like sudo
+    scores = {o.student: [o.status, o.score] for o in outcomes}
+    [given] = hub.run("trainer", [
+        f"from osintlab.grading import open_course\nopen_course({str(course)!r}).feedback({MODULE!r})",
+    ])
+    assert given["error"] is None, given
     expected = yaml.safe_load((ROOT / "grading/mistakes" / f"{MODULE}.yml").read_text("utf-8"))
     assert scores == {
         hub.users["ali"]: ["graded", expected["max_score"]],

@@ -118,6 +118,13 @@ def answer(name: str) -> Any:
     return namespace[name]
 
 
+def _snapshot_of(value: Any, kinds: tuple[type, ...]) -> bool:
+    """Is ``value`` an answer handed out of a graded kernel as a snapshot of one of ``kinds``?"""
+    if type(value).__module__ != "osintlab.grading.plain":
+        return False
+    return value.snapshot_of in {f"{k.__module__}.{k.__qualname__}" for k in kinds}
+
+
 def is_type(value: Any, kind: type | tuple[type, ...], *, name: str) -> None:
     """Fail unless ``value`` is of ``kind`` (``True`` is not accepted as a number).
 
@@ -127,7 +134,7 @@ def is_type(value: Any, kind: type | tuple[type, ...], *, name: str) -> None:
     __tracebackhide__ = True
     kinds = kind if isinstance(kind, tuple) else (kind,)
     bool_sneaking_in = isinstance(value, bool) and bool not in kinds
-    if bool_sneaking_in or not isinstance(value, kinds):
+    if bool_sneaking_in or not (isinstance(value, kinds) or _snapshot_of(value, kinds)):
         expected = _(" or ").join(dict.fromkeys(_plain_type(k) for k in kinds))
         _fail(
             _("`{name}` should be {expected}, but it is {actual}: {shown}.").format(

@@ -582,6 +582,46 @@ def write_role_config(settings: Settings) -> dict[str, Path]:
     return folders
 
 
+def closed_to_trainees(path: str | os.PathLike[str]) -> Path | None:
+    """The first folder on the way to ``path`` that other accounts cannot pass, or None.
+
+    A trainee's server runs as the trainee's own account, so every folder above the course,
+    its datasets and its Python must let others through (the ``x`` bit for "others").
+
+    Example:
+        >>> closed_to_trainees("/usr/bin") is None
+        True
+    """
+    target = Path(os.path.realpath(path))
+    for folder in [*reversed(target.parents), target]:
+        try:
+            mode = folder.stat().st_mode
+        except OSError:
+            return None  # a missing path is reported by the checks that need it
+        if folder.is_dir() and not mode & 0o001:
+            return folder
+    return None
+
+
+def _closed_problems(settings: Settings) -> list[str]:
+    problems = []
+    for what, path in (
+        ("the course repository", settings.course_repository / "datasets"),
+        ("the Python trainees' servers run", Path(settings.python)),
+        ("the lessons folder", settings.lessons),
+    ):
+        closed = closed_to_trainees(path)
+        if closed is not None:
+            mode = oct(closed.stat().st_mode & 0o777)[2:]
+            problems.append(
+                f"{closed} (mode {mode}) is closed to trainee accounts, so {what} cannot be "
+                f"reached and every trainee's server fails to start (the hub answers \"500 "
+                f"Internal Server Error\"): move it to a shared place such as /opt (as "
+                f"deploy/install.sh does), or let others pass with `chmod o+x {closed}`"
+            )
+    return problems
+
+
 def check(settings: Settings) -> list[str]:
     """Everything wrong with a classroom's settings and roster, one line each.
 
@@ -619,6 +659,7 @@ def check(settings: Settings) -> list[str]:
     proxy = Path(settings.proxy or REPOSITORY / "deploy/node_modules/.bin/configurable-http-proxy")
     if not proxy.exists():
         problems.append(f"no proxy at {proxy}: run `npm ci --prefix deploy`")
+    problems += _closed_problems(settings)
     return problems
 
 
@@ -742,6 +783,9 @@ class ClassroomSpawner(LocalProcessSpawner):
 
     async def start(self):
         settings, member = self._classroom()
+        closed = _closed_problems(settings)
+        if closed:  # say which folder and the fix, not a bare 500
+            raise ClassroomError(closed[0], user=member.username)
         self.cmd = [settings.python, "-m", "jupyterhub.singleuser"]
         self.default_url = "/lab"
         memory, cpu = settings.limit(member.role)

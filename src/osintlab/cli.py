@@ -219,13 +219,23 @@ def grade_collect(module: str, course: Path, source: Path | None) -> None:
 @course_option
 @click.option("--student", "students", multiple=True, help="Only these trainees (repeatable).")
 @click.option("--workers", type=int, help="Submissions graded at once (default: CPU cores).")
+@click.option(
+    "--unprotected",
+    is_flag=True,
+    help="Grade without the operating-system boundary, for a trusted cohort only "
+    "(on a machine without bubblewrap or root).",
+)
 @_teaching_errors
-def grade_autograde(module: str, course: Path, students: tuple[str, ...], workers: int | None):
+def grade_autograde(
+    module: str, course: Path, students: tuple[str, ...], workers: int | None, unprotected: bool
+):
     """Autograde every hand-in of MODULE, several at once, into the one gradebook.
 
-    Each hand-in runs in a fenced kernel (time, memory, no network, no writing outside its
-    folder); a broken one gets a line in the summary and the others go on. Exits 1 if any
-    hand-in could not be graded or was flagged for review.
+    Each hand-in runs behind the operating system's boundary: an account of its own, no
+    course folder, gradebook or network in sight, and caps on time, memory, processes,
+    output and disk. A broken or hostile one gets a line in the summary and the others go
+    on. Without bubblewrap or root, grading refuses to start (--unprotected overrides it
+    for a trusted cohort). Exits 1 if any hand-in could not be graded or was flagged.
 
     \b
     Example:
@@ -233,8 +243,18 @@ def grade_autograde(module: str, course: Path, students: tuple[str, ...], worker
     """
     from .grading.course import open_course
 
+    if unprotected:
+        click.echo(
+            "Warning: grading WITHOUT the operating-system boundary (--unprotected): a hostile "
+            "hand-in could reach the course folder. Use this for a trusted cohort only.",
+            err=True,
+        )
     outcomes = open_course(course).autograde(
-        module, students or None, workers=workers, progress=sys.stderr.isatty()
+        module,
+        students or None,
+        workers=workers,
+        progress=sys.stderr.isatty(),
+        unprotected=unprotected,
     )
     for outcome in outcomes:
         click.echo(outcome.line())

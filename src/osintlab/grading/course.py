@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import warnings
@@ -46,6 +47,7 @@ import yaml
 from .._layout import REPOSITORY
 from ..curriculum.cells import HIDDEN_TESTS, nbgrader_meta
 from ..exceptions import CourseMissing, GradingError, SubmissionError
+from .boundary import UID_BASE, SandboxLimits, boundary_problem
 from .leaks import find_leaks
 from .pool import WorkerPool
 from .screen import Finding, screen_notebook
@@ -408,8 +410,13 @@ class Course:
         *,
         workers: int | None = None,
         progress: bool = False,
+        unprotected: bool = False,
     ) -> list[Outcome]:
         """Autograde every submission of ``module`` (or the named students) in parallel.
+
+        Each hand-in runs behind the operating-system boundary (``osintlab.grading.boundary``);
+        where this machine cannot provide it, grading refuses to start, unless the trainer
+        grades a trusted cohort with ``unprotected=True``.
 
         Example:
             >>> for outcome in course.autograde("m00-getting-started"):  # doctest: +SKIP
@@ -427,6 +434,12 @@ class Course:
             )
         wanted = list(students) if students is not None else self._submitted(module)
         limits = self.settings.get("limits", {})
+        boundary = None
+        if not unprotected:
+            problem = boundary_problem()
+            if problem:
+                raise GradingError(f"Grading did not start: {problem}", module=module)
+            boundary = SandboxLimits.from_settings(limits)
         work = self.root / ".grading" / module
         if work.exists():
             shutil.rmtree(work)
@@ -440,6 +453,8 @@ class Course:
                 "OSINTLAB_LANG": self.language,  # check feedback in the cohort's language
             },
             timeout=float(limits.get("submission_timeout", 600)),
+            boundary=boundary,
+            uid_base=int(self.settings.get("grading_uid_base") or UID_BASE),
         )
         pool.start(min(count, len(wanted)))  # workers load nbgrader while the hand-ins are read
         try:
@@ -449,7 +464,31 @@ class Course:
             shutil.rmtree(work, ignore_errors=True)
         ordered = [outcomes[s] for s in wanted]
         self._save_status(module, ordered)
+        self._give_back()
         return ordered
+
+    def _give_back(self) -> None:
+        """After grading as root (the boundary needs it), the trainers still own the course.
+
+        What root wrote into the course (gradebook, graded notebooks, status) takes the course
+        folder's owner and group; in a course shared by a trainers' group (group-writable, as
+        on a classroom server) it is made group-writable too, so the trainers' feedback and
+        export work afterwards. Links are never followed.
+        """
+        if os.geteuid() != 0:
+            return
+        top = self.root.stat()
+        shared = bool(top.st_mode & stat.S_IWGRP)
+        for folder, names, files in os.walk(self.root):
+            for name in [*names, *files]:
+                path = os.path.join(folder, name)
+                now = os.lstat(path)
+                if (now.st_uid, now.st_gid) != (top.st_uid, top.st_gid):
+                    os.lchown(path, top.st_uid, top.st_gid)
+                if shared and not stat.S_ISLNK(now.st_mode):
+                    extra = 0o2070 if stat.S_ISDIR(now.st_mode) else 0o060
+                    if now.st_mode & extra != extra:
+                        os.chmod(path, stat.S_IMODE(now.st_mode) | extra)
 
     def _grade_all(
         self,
@@ -500,6 +539,7 @@ class Course:
                     "config": str(self.root / "nbgrader_config.py"),
                     "cell_timeout": int(limits.get("cell_timeout", 60)),
                     "memory_mb": int(limits.get("memory_mb", 2048)),
+                    "output_kb": int(limits.get("output_kb", 1024)),
                     # solutions, hidden tests and other hand-ins stay out of the kernel's reach
                     "read_deny": [
                         str(self.root),
@@ -513,8 +553,10 @@ class Course:
                 student = job["student"]
                 outcome = self._merge(gradebook, module, job, answer, screened[student])
                 outcome.notes[:0] = repaired[student]
+                outcome.notes += answer.get("notes", [])
                 outcome.seconds = answer.get("seconds")
                 outcomes[student] = outcome
+                self._save_status(module, [outcome])  # a run that dies keeps what it graded
         return outcomes
 
     def _precheck(self, module: str, exercise: str, student: str) -> str | None:
@@ -600,8 +642,14 @@ class Course:
         api = self._api()
         self._checked(api.generate_feedback(module), "write the feedback")
         pages = sorted((self.root / "feedback").glob(f"*/{module}/*.html"))
+        spec = self.module(module)
+        hidden = _hidden_lines(self.root / "source" / module / spec.exercise)
         for page in pages:
-            if HIDDEN_TESTS[0] in page.read_text(encoding="utf-8"):
+            # What the trainee typed never decides: a marker or a copied line in an answer
+            # is theirs to see; only hidden test code they did not type is a leak.
+            typed = _typed_text(self.root / "autograded" / page.parts[-3] / module / page.name)
+            shown = _visible_text(page.read_text(encoding="utf-8"))
+            if any(line in shown and line not in typed for line in hidden):
                 page.unlink()
                 raise GradingError(
                     f"{page} showed hidden tests and was deleted: check that "
@@ -659,6 +707,38 @@ class Course:
                         ]
                     )
         return target
+
+
+def _hidden_lines(source: Path) -> list[str]:
+    """The code lines of the hidden tests (long enough to be recognised in a page)."""
+    from ..curriculum.cells import is_test, tag_lines
+
+    notebook = nbformat.read(str(source), as_version=4)
+    lines = []
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and is_test(cell):
+            for line, state in tag_lines(cell.source, HIDDEN_TESTS):
+                text = line.strip()
+                if state == "inside" and len(text) >= 20 and not text.startswith("#"):
+                    lines.append(text)
+    return lines
+
+
+def _typed_text(graded: Path) -> str:
+    """Everything a trainee typed into the cells that are theirs (answers and free cells)."""
+    from ..curriculum.cells import is_test
+
+    if not graded.with_suffix(".ipynb").is_file():
+        return ""
+    notebook = nbformat.read(str(graded.with_suffix(".ipynb")), as_version=4)
+    return "\n".join(c.source for c in notebook.cells if not is_test(c))
+
+
+def _visible_text(page: str) -> str:
+    """A feedback page as text: tags (syntax highlighting included) removed, entities read."""
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
 def _locked_ids(source: Path) -> set[str]:

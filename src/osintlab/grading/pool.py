@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import GradingError
+from .boundary import UID_BASE, SandboxLimits, worker_prefix
 
 __all__ = ["WorkerPool", "network_prefix"]
 
@@ -61,6 +62,7 @@ class _Worker:
             start_new_session=True,
         )
         self.job: dict[str, Any] | None = None
+        self.slot = 0
         self.deadline = 0.0
         self.ready = False
         threading.Thread(target=self._read, args=(events,), daemon=True).start()
@@ -99,26 +101,48 @@ class _Worker:
 class WorkerPool:
     """A few long-lived grading workers; a stuck or dead one is replaced, its job reported."""
 
-    def __init__(self, work: Path, env: dict[str, str], timeout: float) -> None:
+    def __init__(
+        self,
+        work: Path,
+        env: dict[str, str],
+        timeout: float,
+        boundary: SandboxLimits | None = None,
+        uid_base: int = UID_BASE,
+    ) -> None:
+        """Workers grade behind the operating-system boundary when ``boundary`` is given."""
+        self.boundary = boundary
+        self.uid_base = uid_base
         self.workers: list[_Worker] = []
         self.events: queue.Queue[tuple[_Worker, dict[str, Any] | None]] = queue.Queue()
         self.work = work
         self.timeout = timeout
         self.env = {**os.environ, **env}
-        self.command = [*network_prefix(), sys.executable, "-m", "osintlab.grading.worker"]
+        self.command = [sys.executable, "-m", "osintlab.grading.worker"]
         self.started = 0
         self.failed_starts = 0
 
-    def _start(self) -> _Worker:
+    def _start(self, slot: int) -> _Worker:
         self.started += 1
         folder = self.work / f"worker-{self.started}"
         folder.mkdir(parents=True, exist_ok=True)
         env = {**self.env, "OSINTLAB_WORKER_DIR": str(folder)}
-        return _Worker(self.command, env, folder, self.events)
+        if self.boundary is None:
+            command = [*network_prefix(), *self.command]
+        else:  # each slot its own account: kernels of two workers cannot touch each other
+            live = folder / "live"
+            env.update(
+                OSINTLAB_LIVE=str(live),
+                OSINTLAB_GRADING_UID=str(self.uid_base + slot),
+                OSINTLAB_LIMITS=json.dumps(self.boundary.__dict__),
+            )
+            command = [*worker_prefix(live, self.boundary.disk_mb), *self.command]
+        worker = _Worker(command, env, folder, self.events)
+        worker.slot = slot
+        return worker
 
     def start(self, count: int) -> None:
         """Start ``count`` workers now; they get jobs when :meth:`run` is called."""
-        self.workers = [self._start() for _ in range(count)]
+        self.workers = [self._start(slot) for slot in range(count)]
 
     def close(self) -> None:
         """Stop every worker still running."""
@@ -187,7 +211,7 @@ class WorkerPool:
         worker.stop(kill=True)
         index = self.workers.index(worker)
         if pending:
-            self.workers[index] = self._start()
+            self.workers[index] = self._start(worker.slot)
         else:
             del self.workers[index]
 

@@ -33,15 +33,21 @@ from typing import Any
 
 from .._startup import skip_slow_optional_imports
 from ..check import GRADING_ENV
+from .boundary import Sandbox, SandboxLimits
 from .kernel import MEMORY_ENV, READ_DENY_ENV, WRITE_ENV
 from .kernel_stub import NURSERY_ENV
 
+UID_ENV = "OSINTLAB_GRADING_UID"  # set by the pool when hand-ins run behind the boundary
+LIMITS_ENV = "OSINTLAB_LIMITS"
+_SANDBOX: Sandbox | None = None
 
-def write_kernelspec(folder: Path, nursery: str | None = None) -> Path:
+
+def write_kernelspec(folder: Path, nursery: str | None = None, by_message: bool = False) -> Path:
     """Make ``python3`` mean the fenced kernel for every nbclient in this process.
 
     With a nursery socket, the kernel is forked from the warm nursery through a stub;
     without, it starts cold. Either way the same fence goes up before the first cell.
+    ``by_message``: interrupt the kernel with a message, not a signal.
 
     Example:
         >>> spec = write_kernelspec(Path("/tmp/osintlab-kernels"))  # doctest: +SKIP
@@ -59,8 +65,39 @@ def write_kernelspec(folder: Path, nursery: str | None = None) -> Path:
         "language": "python",
         "metadata": {"debugger": False},
     }
+    if by_message:  # behind the boundary no signal reaches the kernel: ipykernel's own way
+        spec["interrupt_mode"] = "message"
     (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     return folder
+
+
+def start_sandbox(folder: Path) -> Sandbox:
+    """Launch this worker's sandbox (the nursery behind the boundary), from the environment.
+
+    Example:
+        >>> box = start_sandbox(Path("/course/.grading/m00/worker-1"))  # doctest: +SKIP
+    """
+    limits = SandboxLimits.from_settings(json.loads(os.environ.get(LIMITS_ENV, "{}")))
+    readonly = [Path(p) for p in (os.environ.get("OSINTLAB_DATASETS"),
+                                  os.environ.get("OSINTLAB_LOCALEDIR")) if p]
+    box = Sandbox(
+        folder,
+        uid=int(os.environ[UID_ENV]),
+        readonly=readonly,
+        limits=limits,
+        warm=os.environ.get("OSINTLAB_PREFORK", "1") == "1",
+    )
+    box.launch()  # warms up while nbgrader is imported; main() waits for it
+    return box
+
+
+def _cap_messages(limit: int) -> None:
+    """No single message from a kernel may be larger than ``limit`` bytes (ZeroMQ drops it)."""
+    import zmq
+    import zmq.asyncio
+
+    for context in (zmq.Context.instance(), zmq.asyncio.Context.instance()):
+        context.setsockopt(zmq.MAXMSGSIZE, limit)
 
 
 def start_nursery() -> tuple[subprocess.Popen, str]:
@@ -144,6 +181,10 @@ def grade(job: dict[str, Any]) -> dict[str, Any]:
         >>> grade({"dir": "/course/.grading/3", ...})  # doctest: +SKIP
         {'ok': True, 'notebooks': [...], 'timestamp': None}
     """
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    from . import execute
     from .course import nbgrader_api
 
     root = Path(job["dir"])
@@ -154,33 +195,57 @@ def grade(job: dict[str, Any]) -> dict[str, Any]:
     os.environ[GRADING_ENV] = "1"
     os.environ["TMPDIR"] = str(root / "tmp")  # the kernel's only other writable folder
 
-    api = nbgrader_api(
-        Path(job["config"]),
-        root,
-        CourseDirectory={"course_id": job["course_id"]},
-        Execute={"timeout": int(job["cell_timeout"])},
-        Exchange={"root": str(root / "no-exchange")},
-    )
+    steps = [
+        execute.BoundedExecute if step is Execute else step
+        for step in Autograde.class_traits()["autograde_preprocessors"].default()
+    ]
+    sections: dict[str, dict[str, Any]] = {
+        "CourseDirectory": {"course_id": job["course_id"]},
+        "Execute": {"timeout": int(job["cell_timeout"])},
+        "BoundedExecute": {"timeout": int(job["cell_timeout"])},
+        "Exchange": {"root": str(root / "no-exchange")},
+        "Autograde": {"autograde_preprocessors": steps},
+    }
+    if _SANDBOX is not None:  # the kernel's message sockets live in its sandbox
+        sections["KernelManager"] = {"transport": "ipc", "ip": str(_SANDBOX.ipc / "kernel")}
+    execute.begin_job(_SANDBOX, int(job.get("output_kb", 1024)))
+    api = nbgrader_api(Path(job["config"]), root, **sections)
     result = api.autograde(module, student, force=True, create=True)
+    notes = list(execute.NOTES)
     if not result.get("success"):
         reason = _failure_reason(result.get("log", ""), result.get("error", ""))
-        return {"ok": False, "reason": reason}
+        return {"ok": False, "reason": reason, "notes": notes}
     scores = _read_scores(api.coursedir.db_url, job["course_id"], module, student)
-    return {"ok": True, **scores}
+    return {"ok": True, **scores, "notes": notes}
 
 
 def main() -> None:
     """Serve jobs from standard input until it closes."""
-    nursery = start_nursery() if os.environ.get("OSINTLAB_PREFORK", "1") == "1" else None
+    global _SANDBOX
+    folder = Path(os.environ.get("OSINTLAB_WORKER_DIR", "."))
+    if os.environ.get(UID_ENV):  # behind the boundary: the nursery runs in the sandbox
+        limits = SandboxLimits.from_settings(json.loads(os.environ.get(LIMITS_ENV, "{}")))
+        _SANDBOX = start_sandbox(folder)
+        _cap_messages(limits.output_kb * 1024 + (1 << 20))
+        nursery = None
+        os.environ[NURSERY_ENV] = _SANDBOX.socket_path
+        socket_path: str | None = _SANDBOX.socket_path
+    else:
+        nursery = start_nursery() if os.environ.get("OSINTLAB_PREFORK", "1") == "1" else None
     skip_slow_optional_imports()
     import nbgrader.apps  # noqa: F401  (paid once, here, while the nursery warms up)
 
-    if nursery and not nursery_ready(nursery):
-        nursery = None  # cold kernels: slower, equally fenced
-    if nursery:
-        os.environ[NURSERY_ENV] = nursery[1]
-    kernels = Path(os.environ.get("OSINTLAB_WORKER_DIR", ".")) / "jupyter"
-    os.environ["JUPYTER_PATH"] = str(write_kernelspec(kernels, nursery[1] if nursery else None))
+    if _SANDBOX is not None:
+        _SANDBOX.wait_ready()
+    else:
+        if nursery and not nursery_ready(nursery):
+            nursery = None  # cold kernels: slower, equally fenced
+        if nursery:
+            os.environ[NURSERY_ENV] = nursery[1]
+        socket_path = nursery[1] if nursery else None
+    kernels = folder / "jupyter"
+    spec = write_kernelspec(kernels, socket_path, by_message=_SANDBOX is not None)
+    os.environ["JUPYTER_PATH"] = str(spec)
     # Only this worker's answers go to the parent's pipe; anything else printed goes to stderr.
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
@@ -190,6 +255,8 @@ def main() -> None:
     try:
         _serve(answers)
     finally:
+        if _SANDBOX is not None:
+            _SANDBOX.stop()
         if nursery:
             nursery[0].kill()
             shutil.rmtree(os.path.dirname(nursery[1]), ignore_errors=True)
