@@ -259,6 +259,9 @@ def test_a_classic_mistake_is_stopped_by_the_visible_checks(name, value, words):
     ("public_ip", "203.0.113.45", "the site's server"),
     ("clock_synced", "True", "without quotes"),
     ("persona", "", "is empty"),
+    ("persona", "None", "none in small letters"),
+    ("persona", None, "is empty"),
+    ("collected_at", "2024-11-25T09:18:33Z", "Almaty time of the notes"),
 ])
 def test_the_collection_record_mistakes_are_named(field, value, words):
     """Does Task 5 name the local time, the site's address, a quoted True and an empty persona?"""
