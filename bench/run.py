@@ -111,7 +111,7 @@ def bench_cohort() -> tuple[dict, dict]:
         "value_s": round(parallel, 2), "baseline_s": round(serial, 2),
         "speedup": round(serial / parallel, 2), "graded": graded, "cores": os.cpu_count(),
         "cold_kernels_s": round(cold, 2), "cold_speedup": round(serial / cold, 2),
-        "exit_code": result.returncode, "aim": "speedup near 2 on 2 cores",
+        "exit_code": result.returncode, "aim": "speedup >= 3 on 2 cores, behind the boundary",
     }
 
     # Per notebook, measured alone (one worker, nothing else running) like the baseline.
@@ -124,7 +124,7 @@ def bench_cohort() -> tuple[dict, dict]:
         "what": "seconds to grade one hand-in inside a worker (median of 6, one worker) vs a "
                 "bare kernel start plus running the same cells with nbclient (median of 6)",
         "value_s": round(per, 3), "baseline_s": round(bare, 3), "ratio": round(per / bare, 3),
-        "aim": "ratio <= 1.3",
+        "aim": "ratio <= 1.0, behind the boundary",
     }
     return cohort, per_notebook
 

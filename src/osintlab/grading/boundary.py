@@ -17,8 +17,16 @@ runs its kernels in one bubblewrap sandbox (Debian's ``bubblewrap``, the tool Fl
 * **a clean slate per hand-in**: after each hand-in every process it left is killed and its
   folders are wiped before the next trainee's kernel starts.
 
-Where the machine cannot provide this (no ``bwrap``, no root), grading refuses to start
-and says what to install, unless the trainer grades a trusted cohort with
+Two ways to the same wall. As root, each worker's kernels run as a numeric account of their
+own. As an ordinary account (a trainer on the classroom hub, a trainer's pod on Kubernetes),
+each worker first enters a user namespace of its own (``unshare --user --map-root-user``),
+where it may mount the capped tmpfs, and bubblewrap then maps the kernels' account inside:
+outside they are the trainer's own account, but in namespaces where the course folder, the
+gradebook, the grading processes and the network do not exist. This needs the kernel to allow
+unprivileged user namespaces (Debian and Ubuntu do; some container runtimes do not).
+
+Where the machine can provide neither (no ``bwrap``, no namespaces), grading refuses to start
+and says what to do, unless the trainer grades a trusted cohort with
 ``osintlab grade autograde --unprotected``.
 
 Example:
@@ -40,6 +48,7 @@ __all__ = ["Sandbox", "SandboxLimits", "boundary_problem", "worker_prefix"]
 
 BWRAP = "bwrap"
 SANDBOX_ENV = "OSINTLAB_SANDBOXED"
+USERNS_ENV = "OSINTLAB_USERNS"  # set for a worker that runs in a user namespace (not root)
 KERNEL_HOME_ENV = "OSINTLAB_KERNEL_HOME"
 UID_BASE = 65520  # Debian reserves 65000-65533 and allocates none of them; systemd stops at 65519
 
@@ -80,33 +89,49 @@ def boundary_problem() -> str | None:
             "(Debian/Ubuntu: `apt-get install bubblewrap`), or, for a trusted cohort only, "
             "grade with `osintlab grade autograde --unprotected`."
         )
-    if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("mount"):
+    if not shutil.which("unshare") or not shutil.which("mount"):
         return (
-            "grading behind the boundary needs root on the grading machine (to run each "
-            "hand-in as an account of its own with a disk cap); run `osintlab grade autograde` "
-            "as root (for example with sudo), or, for a trusted cohort only, add --unprotected."
+            "grading behind the boundary needs `unshare` and `mount` (Debian/Ubuntu: "
+            "`apt-get install util-linux mount`); or, for a trusted cohort only, grade with "
+            "`osintlab grade autograde --unprotected`."
         )
-    def as_account() -> None:
-        os.setgroups([])
-        os.setgid(UID_BASE)
-        os.setuid(UID_BASE)
+    probe_sandbox = [BWRAP, *_system_binds(), "--unshare-all", "--unshare-user",
+                     "--disable-userns", "--uid", str(UID_BASE), "--gid", str(UID_BASE),
+                     "--die-with-parent", "/usr/bin/true"]
+    if os.geteuid() == 0:
+        def as_account() -> None:
+            os.setgroups([])
+            os.setgid(UID_BASE)
+            os.setuid(UID_BASE)
 
-    probe = subprocess.run(
-        [BWRAP, *_system_binds(), "--unshare-all", "--unshare-user", "--disable-userns",
-         "--uid", str(UID_BASE), "--gid", str(UID_BASE), "--die-with-parent", "/usr/bin/true"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        preexec_fn=as_account,
-    )
+        probe = subprocess.run(probe_sandbox, capture_output=True, text=True, timeout=30,
+                               preexec_fn=as_account)
+    else:  # a user namespace of its own, as each worker will have
+        script = 'mount -t tmpfs -o size=1m tmpfs "$1" && shift && exec "$@"'
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="osintlab-probe-") as folder:
+            probe = subprocess.run(
+                [*_USERNS, "--mount", "--propagation", "private", "--net", "sh", "-c", script,
+                 "probe", folder, *probe_sandbox],
+                capture_output=True, text=True, timeout=30,
+            )
     if probe.returncode != 0:
         said = (probe.stderr or probe.stdout).strip().splitlines()[-1:] or ["no message"]
+        who = "" if os.geteuid() == 0 else (
+            " as an ordinary account (it needs unprivileged user namespaces: "
+            "`sysctl kernel.unprivileged_userns_clone=1` where that setting exists, or run "
+            "`osintlab grade autograde` as root)"
+        )
         return (
-            f"bubblewrap cannot create a sandbox on this machine ({said[0]}); a container may "
-            "need CAP_SYS_ADMIN or a seccomp profile that allows namespaces. For a trusted "
-            "cohort only, grade with `osintlab grade autograde --unprotected`."
+            f"bubblewrap cannot create a sandbox on this machine{who} ({said[0]}); a container "
+            "may need a seccomp profile that allows namespaces. For a trusted cohort only, "
+            "grade with `osintlab grade autograde --unprotected`."
         )
     return None
+
+
+_USERNS = ["unshare", "--user", "--map-root-user"]
 
 
 def worker_prefix(live: Path, disk_mb: int) -> list[str]:
@@ -121,7 +146,9 @@ def worker_prefix(live: Path, disk_mb: int) -> list[str]:
         f'mount -t tmpfs -o size={int(disk_mb)}m,mode=0755,nosuid,nodev tmpfs "$OSINTLAB_LIVE" && '
         '(ip link set lo up 2>/dev/null || true) && exec "$0" "$@"'
     )
-    return ["unshare", "--mount", "--propagation", "private", "--net", "sh", "-c", script]
+    own_user = [] if os.geteuid() == 0 else _USERNS[1:]  # not root: a user namespace first
+    return ["unshare", *own_user, "--mount", "--propagation", "private", "--net", "sh", "-c",
+            script]
 
 
 def _system_binds() -> list[str]:
@@ -142,6 +169,8 @@ def _python_folders(extra: list[Path]) -> list[Path]:
 
     wanted = [Path(sys.base_prefix), Path(sys.base_exec_prefix), Path(sys.prefix),
               Path(osintlab.__file__).resolve().parent.parent, *extra]
+    # site folders added by .pth files (a shared classroom venv reusing another's packages)
+    wanted += [Path(p) for p in sys.path if p and Path(p).is_absolute() and "site-packages" in p]
     kept: list[Path] = []
     for folder in sorted({p.resolve() for p in wanted if p.is_dir()}, key=lambda p: len(p.parts)):
         if folder == Path("/usr") or any(folder.is_relative_to(k) for k in kept):
@@ -178,6 +207,9 @@ class Sandbox:
         self.restarts = 0
         self._view: Path | None = None
         self.restarted = False
+        # in a worker's user namespace (not root) the kernels' account exists only inside
+        # bubblewrap: folders stay the worker's, and the worker changes no account
+        self.userns = os.environ.get(USERNS_ENV) == "1"
 
     # -- the folders a kernel owns -------------------------------------------------------
     @property
@@ -209,7 +241,8 @@ class Sandbox:
         for folder in (self.live / "work", self.live / "home", self.live / "tmp",
                        self.live / "ipc"):
             folder.mkdir()
-            os.chown(folder, self.uid, self.uid)
+            if not self.userns:
+                os.chown(folder, self.uid, self.uid)
             os.chmod(folder, 0o700)
 
     def hand_over(self, source: Path) -> Path:
@@ -222,7 +255,8 @@ class Sandbox:
                 target.mkdir(exist_ok=True)
             else:
                 shutil.copyfile(path, target)
-            os.chown(target, self.uid, self.uid)
+            if not self.userns:
+                os.chown(target, self.uid, self.uid)
         return self.work
 
     # -- life cycle ------------------------------------------------------------------------
@@ -293,6 +327,8 @@ class Sandbox:
             "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONNOUSERSITE": "1",
+            **({"LD_LIBRARY_PATH": os.environ["LD_LIBRARY_PATH"]}
+               if os.environ.get("LD_LIBRARY_PATH") else {}),
             SANDBOX_ENV: "1",
             KERNEL_HOME_ENV: str(self.home),
         }
@@ -310,9 +346,10 @@ class Sandbox:
         """
         import resource
 
-        os.setgroups([])
-        os.setgid(self.uid)
-        os.setuid(self.uid)
+        if not self.userns:
+            os.setgroups([])
+            os.setgid(self.uid)
+            os.setuid(self.uid)
         nproc = self.limits.processes
         fsize = self.limits.file_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import GradingError
-from .boundary import UID_BASE, SandboxLimits, worker_prefix
+from .boundary import UID_BASE, USERNS_ENV, SandboxLimits, worker_prefix
 
 __all__ = ["WorkerPool", "network_prefix"]
 
@@ -135,6 +135,8 @@ class WorkerPool:
                 OSINTLAB_GRADING_UID=str(self.uid_base + slot),
                 OSINTLAB_LIMITS=json.dumps(self.boundary.__dict__),
             )
+            if os.geteuid() != 0:
+                env[USERNS_ENV] = "1"
             command = [*worker_prefix(live, self.boundary.disk_mb), *self.command]
         worker = _Worker(command, env, folder, self.events)
         worker.slot = slot
