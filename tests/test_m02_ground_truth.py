@@ -84,8 +84,8 @@ def _visible(grade_id: str) -> str:
 def test_task_6_refuses_a_question_of_law_for_the_expert(question):
     """Does Task 6's visible check refuse a question of law ("Is the seller guilty?")?
 
-    An expert answers questions of special knowledge; guilt is for the investigator and the
-    court, so a hand-over asking it must not be ticked.
+    An expert answers questions of special knowledge, never questions of law such as guilt.
+    A hand-over asking one must not be ticked.
     """
     from osintlab.exceptions import CheckFailed
 
