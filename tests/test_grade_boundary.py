@@ -9,14 +9,18 @@ the attackers on the same worker, so anything an attack leaves behind would reac
 from __future__ import annotations
 
 import copy
+import json
 import os
+import shutil
 import sqlite3
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from classroom_hub import _python_for_people
 from click.testing import CliRunner
 from conftest import ROOT, build_course, hand_in
 
@@ -111,6 +115,11 @@ def _attacks(course: Path, escape: Path, source: Path) -> dict[str, str]:
             "    return lines + ['\\n'] + [name + ' = Anything(\"x\")\\n' for name in ANSWERS]\n"
             "attrgetter('input_transformers_post')(shell()).append(lie)\n"
         ),
+        "a-plants-links": (
+            "import os\nos.makedirs('sub', exist_ok=True)\n"
+            f"os.symlink({str(gradebook)!r}, 'gradebook-link')\n"
+            "os.symlink('/', 'sub/root-link')\nos.symlink('/etc/shadow', 'shadow-link')\n"
+        ),
         "a-marker": "# BEGIN HIDDEN TESTS\n# END HIDDEN TESTS\n### BEGIN HIDDEN TESTS\n",
         "a-prints-a-lot": "print('x' * 30_000_000)\nfor _ in range(2000):\n    print('y' * 1000)\n",
         "a-fills-disk": (
@@ -144,22 +153,73 @@ def _bystander_rows(gradebook: Path) -> list[tuple]:
         ).fetchall()
 
 
-@pytest.fixture(scope="module")
-def attacked(tmp_path_factory):
-    """A graded bystander, then one run with every attack and honest trainees after them."""
+NOBODY = 65534  # an ordinary account, like a trainer on the classroom hub
+
+
+def _as_account(course, python: str, env: dict, wanted: list[str] | None) -> dict:
+    """Grade as an ordinary account (the boundary in a user namespace); outcomes as plain data."""
+    for path in [course.root, *course.root.rglob("*")]:
+        os.lchown(path, NOBODY, NOBODY)
+    code = (
+        "import json, sys\nfrom osintlab.grading import open_course\n"
+        f"outcomes = open_course({str(course.root)!r}).autograde({MODULE!r}, {wanted!r}, "
+        "workers=1)\n"
+        "print(json.dumps([dict(student=o.student, status=o.status, score=o.score, "
+        "line=o.line()) for o in outcomes]))"
+    )
+    done = subprocess.run(
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", python, "-c", code],
+        capture_output=True, text=True, timeout=600, cwd="/",
+        env={**os.environ, **env, "HOME": str(course.root.parent), "TMPDIR": "/tmp"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    return {r["student"]: _Graded(**r) for r in rows}
+
+
+class _Graded:
+    def __init__(self, student: str, status: str, score: float | None, line: str) -> None:
+        self.student, self.status, self.score, self._line = student, status, score, line
+
+    def line(self) -> str:
+        return self._line
+
+
+@pytest.fixture(scope="module", params=["root", "account"])
+def attacked(request, tmp_path_factory):
+    """A graded bystander, then one run with every attack and honest trainees after them.
+
+    Run twice: as root (each worker's kernels under an account of their own) and as an
+    ordinary account (a trainer on the hub: the worker in a user namespace of its own).
+    """
+    if request.param == "root":
+        base = tmp_path_factory.mktemp("boundary")
+    else:  # a place an ordinary account can reach (pytest's own folder is root's alone)
+        base = Path(tempfile.mkdtemp(prefix="osintlab-boundary-"))
+        os.chmod(base, 0o755)
+        request.addfinalizer(lambda: shutil.rmtree(base, ignore_errors=True))
     course = build_course(
-        tmp_path_factory.mktemp("boundary") / "course", MODULE,
+        base / "course", MODULE,
         cell_timeout=20, submission_timeout=120, memory_mb=1536, disk_mb=64, output_kb=256,
     )
-    escape = tmp_path_factory.mktemp("escape")
+    escape = base / "escape"
+    escape.mkdir()
     os.chmod(escape, 0o777)  # anyone may write here: only the boundary can keep a kernel out
     source = ROOT / "notebooks" / MODULE / course.module(MODULE).exercise
     solution_like = ROOT / "grading" / "mistakes" / f"{MODULE}.ipynb"
     mistake = nbformat.read(solution_like, as_version=4)
+    if request.param == "root":
+        def grade(wanted=None):
+            return {o.student: o for o in course.autograde(MODULE, wanted, workers=1)}
+    else:
+        python, env = _python_for_people(base)
+
+        def grade(wanted=None):
+            return _as_account(course, python, env, wanted)
 
     good = _good_notebook(course)
     hand_in(course, MODULE, "b-earlier", good)
-    first = {o.student: o for o in course.autograde(MODULE, workers=1)}
+    first = grade()
     before = _bystander_rows(course.root / "gradebook.db")
 
     attacks = _attacks(course.root, escape, source)
@@ -169,7 +229,7 @@ def attacked(tmp_path_factory):
         hand_in(course, MODULE, f"z-honest-{n}", good)
     wanted = [*attacks, "z-honest-0", "z-honest-1", "z-honest-2"]
     started = time.monotonic()
-    outcomes = {o.student: o for o in course.autograde(MODULE, wanted, workers=1)}
+    outcomes = grade(wanted)
     seconds = time.monotonic() - started
     after = _bystander_rows(course.root / "gradebook.db")
     return course, escape, first, outcomes, before, after, seconds
@@ -278,3 +338,10 @@ def test_lying_answers_never_see_the_expected_values(attacked):
     outputs = _outputs(graded / course.module(MODULE).exercise)
     assert "CASE-2024-036" not in outputs  # the hidden expected answer of Task 5
     assert "compared with ['CASE-2024-008'" not in outputs
+
+
+def test_links_a_hand_in_plants_reach_nothing_the_grader_keeps(attacked):
+    """Do links planted in the kernel's folder stay behind (never copied, never followed)?"""
+    course, _, _, outcomes, *_ = attacked
+    assert outcomes["a-plants-links"].line() == "a-plants-links: graded, 3 / 12"
+    assert not [p for p in (course.root / "autograded").rglob("*") if p.is_symlink()]
