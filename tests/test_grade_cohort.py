@@ -468,3 +468,22 @@ def test_a_hand_in_past_the_submission_time_limit_is_stopped_and_others_go_on(tm
     assert "still running after 10 s and was stopped" in outcomes["a-endless"].line()
     # the replacement worker grades the rest; the 300 s cell limit was never waited for
     assert outcomes["b-solution"].score == outcomes["c-solution"].score == spec.points
+
+
+def test_a_resumed_run_grades_only_what_an_interrupted_run_left(tmp_path):
+    """After a run died half-way, does --resume grade the rest, keep what was graded, and
+    grade again a hand-in whose file changed since?"""
+    course = build_course(tmp_path / "course", MODULE, cell_timeout=30)
+    source = ROOT / "notebooks" / MODULE / course.module(MODULE).exercise
+    mistake = ROOT / "grading" / "mistakes" / f"{MODULE}.ipynb"
+    for student in ("ali", "dina", "erlan"):
+        hand_in(course, MODULE, student, source)
+    course.autograde(MODULE, ["ali", "dina"], workers=1)  # the run "died" before erlan
+    hand_in(course, MODULE, "dina", mistake)  # dina handed in again since
+    result = CliRunner().invoke(
+        main, ["grade", "autograde", MODULE, "--course", str(course.root), "--resume"]
+    )
+    lines = result.output.splitlines()
+    assert "ali: graded, 12 / 12; kept from an earlier run (the same hand-in)" in lines
+    assert "dina: graded, 3 / 12" in lines  # graded again: the file changed
+    assert "erlan: graded, 12 / 12" in lines

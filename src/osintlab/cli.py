@@ -225,17 +225,29 @@ def grade_collect(module: str, course: Path, source: Path | None) -> None:
     help="Grade without the operating-system boundary, for a trusted cohort only "
     "(on a machine without bubblewrap or root).",
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Grade only what an earlier run did not finish (after a run was interrupted): a "
+    "hand-in already graded, with the same file, is kept.",
+)
 @_teaching_errors
 def grade_autograde(
-    module: str, course: Path, students: tuple[str, ...], workers: int | None, unprotected: bool
+    module: str,
+    course: Path,
+    students: tuple[str, ...],
+    workers: int | None,
+    unprotected: bool,
+    resume: bool,
 ):
     """Autograde every hand-in of MODULE, several at once, into the one gradebook.
 
     Each hand-in runs behind the operating system's boundary: an account of its own, no
     course folder, gradebook or network in sight, and caps on time, memory, processes,
     output and disk. A broken or hostile one gets a line in the summary and the others go
-    on. Without bubblewrap or root, grading refuses to start (--unprotected overrides it
-    for a trusted cohort). Exits 1 if any hand-in could not be graded or was flagged.
+    on. Where the boundary cannot be had, grading refuses to start (--unprotected overrides
+    it for a trusted cohort). After an interrupted run, --resume grades only what is left.
+    Exits 1 if any hand-in could not be graded or was flagged.
 
     \b
     Example:
@@ -255,6 +267,7 @@ def grade_autograde(
         workers=workers,
         progress=sys.stderr.isatty(),
         unprotected=unprotected,
+        resume=resume,
     )
     for outcome in outcomes:
         click.echo(outcome.line())

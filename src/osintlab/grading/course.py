@@ -78,6 +78,7 @@ class Outcome:
     max_score: float | None = None
     notes: list[str] = field(default_factory=list)
     seconds: float | None = None  # time the worker spent on it
+    submission: str | None = None  # sha256 of the hand-in graded (a resumed run skips it)
 
     def line(self) -> str:
         """One summary line for the trainer.
@@ -411,12 +412,14 @@ class Course:
         workers: int | None = None,
         progress: bool = False,
         unprotected: bool = False,
+        resume: bool = False,
     ) -> list[Outcome]:
         """Autograde every submission of ``module`` (or the named students) in parallel.
 
         Each hand-in runs behind the operating-system boundary (``osintlab.grading.boundary``);
         where this machine cannot provide it, grading refuses to start, unless the trainer
-        grades a trusted cohort with ``unprotected=True``.
+        grades a trusted cohort with ``unprotected=True``. ``resume=True`` grades only what an
+        earlier run did not finish: a hand-in already graded, with the same file, is kept.
 
         Example:
             >>> for outcome in course.autograde("m00-getting-started"):  # doctest: +SKIP
@@ -432,7 +435,11 @@ class Course:
                 f"`osintlab grade release {module}` first.",
                 module=module,
             )
-        wanted = list(students) if students is not None else self._submitted(module)
+        asked = list(students) if students is not None else self._submitted(module)
+        kept = self._already_graded(module, spec.exercise, asked) if resume else {}
+        wanted = [s for s in asked if s not in kept]
+        if not wanted:
+            return [kept[s] for s in asked]
         limits = self.settings.get("limits", {})
         boundary = None
         if not unprotected:
@@ -462,10 +469,28 @@ class Course:
         finally:
             pool.close()
             shutil.rmtree(work, ignore_errors=True)
-        ordered = [outcomes[s] for s in wanted]
-        self._save_status(module, ordered)
+        self._save_status(module, [outcomes[s] for s in wanted])
         self._give_back()
-        return ordered
+        return [kept[s] if s in kept else outcomes[s] for s in asked]
+
+    def _already_graded(self, module: str, exercise: str, students: list[str]) -> dict:
+        """The hand-ins an earlier run graded whose file has not changed since."""
+        path = self.root / _STATUS_DIR / f"{module}.json"
+        try:
+            known = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        kept = {}
+        for student in students:
+            saved = known.get(student) or {}
+            graded = self.root / "submitted" / student / module / exercise
+            if (saved.get("status") in ("graded", "flagged") and graded.is_file()
+                    and saved.get("submission") == _sha256(graded)):
+                fields = {k: v for k, v in saved.items() if k in Outcome.__dataclass_fields__}
+                outcome = Outcome(**fields)
+                outcome.notes = [*outcome.notes, "kept from an earlier run (the same hand-in)"]
+                kept[student] = outcome
+        return kept
 
     def _give_back(self) -> None:
         """After grading as root (the boundary needs it), the trainers still own the course.
@@ -555,6 +580,8 @@ class Course:
                 outcome.notes[:0] = repaired[student]
                 outcome.notes += answer.get("notes", [])
                 outcome.seconds = answer.get("seconds")
+                handed = self.root / "submitted" / student / module / spec.exercise
+                outcome.submission = _sha256(handed) if handed.is_file() else None
                 outcomes[student] = outcome
                 self._save_status(module, [outcome])  # a run that dies keeps what it graded
         return outcomes
@@ -629,7 +656,9 @@ class Course:
         path = folder / f"{module}.json"
         known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         known.update({o.student: asdict(o) for o in outcomes})
-        path.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
+        partial = path.with_suffix(".partial")  # a run killed mid-write leaves the old file
+        partial.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(partial, path)
 
     # -- feedback and export -----------------------------------------------------------
     def feedback(self, module: str) -> list[Path]:
@@ -707,6 +736,12 @@ class Course:
                         ]
                     )
         return target
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _hidden_lines(source: Path) -> list[str]:
