@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 from chromium import needs_chromium
+from conftest import ROOT
 from evidence_site import Site
 from PIL import Image
 
@@ -280,3 +281,49 @@ def test_a_new_case_needs_an_investigator(tmp_path):
         open_case(tmp_path / "CASE-9")
     with pytest.raises(EvidenceError, match="cannot be a case id"):
         open_case(tmp_path / "case 9?", investigator="A. Karimova")
+
+
+@needs_chromium
+def test_the_screenshot_shows_the_captured_bytes_not_a_new_load(site, tmp_path):
+    """Is the picture rendered from the bytes that were hashed, the page never fetched again?"""
+    case = open_case(tmp_path / "C3", investigator="A. Karimova")
+    before = len(site.requests)
+    record = case.capture(site.url("/about"), embedded=False)
+    assert record["screenshot"]["title"] == "About"
+    assert "from the captured bytes" in record["screenshot"]["note"]
+    asked = site.requests[before:]
+    assert asked.count("/about") == 1, asked  # the capture's own GET, nothing else
+    assert "/favicon.ico" not in asked  # the browser asks for nothing the page does not show
+
+
+@needs_chromium
+def test_a_fictional_page_is_shown_though_chromium_resolves_nothing(tmp_path):
+    """A page captured through the sandbox: is the screenshot that page, never Chromium's
+    "This site can't be reached" error page recorded as success?"""
+    from osintlab import sandbox
+    from osintlab.sandbox.server import SandboxServer
+
+    server = SandboxServer(ROOT / "tests" / "fixtures" / "sandbox-web").start()
+    try:
+        case = open_case(tmp_path / "C2", investigator="A. Karimova",
+                         session=sandbox.session(server))
+        record = case.capture("http://shop.example/", embedded=False)
+    finally:
+        server.stop()
+    assert record["screenshot"]["file"] == "screenshot.png", record["screenshot"]
+    assert record["screenshot"]["title"] == "Fixture marketplace"
+
+
+def test_a_page_chromium_cannot_show_is_a_failed_screenshot(monkeypatch):
+    """When Chromium reports the navigation failed, is there no picture and a reason?"""
+    from osintlab.evidence import screenshot
+
+    def fails(url, binary, answer):
+        raise screenshot.NotRendered("net::ERR_NAME_NOT_RESOLVED")
+
+    monkeypatch.setattr(screenshot, "chromium_binary", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(screenshot, "capture_png", fails)
+    png, note, title = screenshot.take("http://bazaar.example/", "2024-11-25T04:18:33Z",
+                                       (200, [], b"<html></html>"))
+    assert (png, title) == (None, None)
+    assert note == "no screenshot: the page could not be shown (net::ERR_NAME_NOT_RESOLVED)"

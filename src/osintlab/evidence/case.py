@@ -217,6 +217,14 @@ class Case:
         """The WARC writer; override ``make_record_id`` on it for repeatable output."""
         return _capture.EvidenceWARCWriter()
 
+    def _embedded_for_screenshot(self, url: str) -> tuple[int, list[tuple[str, str]], bytes]:
+        """What a captured page embeds (an image, a style), fetched for its screenshot only.
+
+        Through the case's own session (the sandbox in a classroom), never by the browser.
+        """
+        got = _capture.fetch(url, session=self.session, timeout=10)
+        return got.status or 200, got.headers, got.body
+
     # -- reading ---------------------------------------------------------------------
     def entries(self) -> list[dict]:
         """Every log entry, oldest first."""
@@ -498,7 +506,10 @@ class Case:
         if web and fetched.is_html and wants_shot:
             from . import screenshot as _screenshot
 
-            png, shot_note = _screenshot.take(url, when)
+            png, shot_note, shot_title = _screenshot.take(
+                url, when, (fetched.status or 200, fetched.headers, fetched.body),
+                fetch=self._embedded_for_screenshot,
+            )
             if png is not None:
                 _create(os.path.join(base, "screenshot.png"), png, self.sync)
                 files["screenshot.png"] = _sha256(png)
@@ -548,7 +559,7 @@ class Case:
             else texts["method_get" if fetched.requested_here else "method_response"],
             "tool": _tool(),
             "changes": changes,
-            "screenshot": {"file": "screenshot.png", "note": shot_note}
+            "screenshot": {"file": "screenshot.png", "note": shot_note, "title": shot_title}
             if "screenshot.png" in files else ({"file": None, "note": shot_note}
                                                if shot_note else None),
             "warc": None,
