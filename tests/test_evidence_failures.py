@@ -120,7 +120,7 @@ def test_crash_after_the_file_before_the_log_is_completed_on_open(tmp_path):
     entry = reopened.captures()[-1]
     assert entry["item"] == "E0002" and entry["recovered"] is True
     assert reopened.verify() == {"case": "CASE-2024-017", "status": "intact", "items": 2,
-                                 "entries": 3}
+                                 "entries": 3, "head": reopened.head()}
 
 
 def test_crash_before_the_rename_moves_the_half_item_aside(tmp_path):

@@ -55,8 +55,10 @@ def rewrite_log(case, change) -> None:
 
 def test_intact_case_verifies(case):
     """Does an untouched case verify, counting its items and entries?"""
-    assert case.verify() == {"case": "CASE-2024-017", "status": "intact", "items": 3,
-                             "entries": 5}
+    result = case.verify()
+    assert result == {"case": "CASE-2024-017", "status": "intact", "items": 3, "entries": 5,
+                      "head": case.head()}
+    assert result["head"].startswith("5:sha256:")
 
 
 def test_altered_item_is_named(case):
@@ -215,4 +217,77 @@ def test_cli_report_and_export(case):
     assert Path(result.output.splitlines()[0]).name == "report-en.html"
     result = runner.invoke(main, ["evidence", "export", str(case.root)])
     assert result.exit_code == 0, result.output
-    assert Path(result.output.strip()).suffix == ".zip"
+    archive, said_head = result.output.strip().splitlines()
+    assert Path(archive).suffix == ".zip"
+    inside = verify_archive(archive)["head"]
+    assert said_head == f"head of the log in the archive (write it on the hand-over form): {inside}"
+    assert verify_archive(archive, head=inside)["status"] == "intact"
+
+
+def test_a_cut_tail_passes_the_chain_but_not_the_anchored_head(case):
+    """The chain alone cannot see the last entries removed; does the head written down
+    elsewhere (hand-over form, report) catch it, and name what is missing?"""
+    anchor = case.head()
+    rewrite_log(case, lambda lines: lines[:-1])  # the last hand-over is cut away
+    assert case.verify()["status"] == "intact"  # what a hash chain alone can prove
+    with pytest.raises(TamperDetected) as error:
+        case.verify(head=anchor)
+    assert error.value.findings == [
+        "the log ends at entry 4, but the anchored head is entry 5: entries were removed "
+        "from its end"
+    ]
+
+
+def test_a_rewritten_tail_is_named_against_the_head(case):
+    """Is a last entry replaced and re-hashed (a valid chain) caught by the anchored head?"""
+    from osintlab.evidence.custody_log import entry_hash
+
+    anchor = case.head()
+
+    def forge(lines):
+        last = json.loads(lines[-1])
+        last["to"] = "Somebody else"
+        last["hash"] = entry_hash(last)
+        return [*lines[:-1], json.dumps(last, ensure_ascii=False)]
+
+    rewrite_log(case, forge)
+    assert case.verify()["status"] == "intact"
+    findings = findings_with_head(case, anchor)
+    assert findings == [f"log entry 5 is not the anchored one ({anchor}): the log was "
+                        "rewritten from there on"]
+
+
+def findings_with_head(case, anchor: str) -> list[str]:
+    with pytest.raises(TamperDetected) as error:
+        case.verify(head=anchor)
+    return error.value.findings
+
+
+def test_a_head_not_written_seq_hash_is_explained(case):
+    """Is a mistyped anchor an error that shows the right form, not a tamper finding?"""
+    from osintlab.exceptions import BadAnchor
+
+    with pytest.raises(BadAnchor, match="is not written SEQ:HASH, for example 7:sha256:"):
+        case.verify(head="5:3f2a")
+
+
+def test_the_command_line_prints_the_head_and_checks_it(case):
+    """Does `osintlab evidence verify` print the head, and fail with --head on a cut log?"""
+    from click.testing import CliRunner
+
+    from osintlab.cli import main
+
+    anchor = case.head()
+    good = CliRunner().invoke(main, ["evidence", "verify", str(case.root)])
+    assert good.exit_code == 0 and f"head of the log: {anchor}" in good.output
+    rewrite_log(case, lambda lines: lines[:-1])
+    cut = CliRunner().invoke(main, ["evidence", "verify", str(case.root), "--head", anchor])
+    assert cut.exit_code == 1
+    assert "entries were removed from its end" in cut.output
+
+
+def test_a_transfer_gives_the_head_to_write_on_the_form(case):
+    """Does a hand-over return the head as it stands after it, which verify then accepts?"""
+    handed = case.transfer("Prosecutor N. Omarov", "for the indictment")
+    assert handed["head"] == case.head() == f"{handed['seq']}:{handed['hash']}"
+    assert case.verify(head=handed["head"])["status"] == "intact"

@@ -568,22 +568,26 @@ def evidence() -> None:
 
 @evidence.command("verify")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--head", help="The log's head as written on the hand-over form or report "
+              "(SEQ:HASH): the log must still hold that very entry.")
 @_teaching_errors
-def evidence_verify(path: Path) -> None:
+def evidence_verify(path: Path, head: str | None) -> None:
     """Check an exported archive (zip), an unpacked archive or a case folder.
 
     Recomputes every hash and the log's chain; prints one line per problem and exits 1
-    when anything was altered, removed, reordered or added.
+    when anything was altered, removed, reordered or added. The hash chain cannot show
+    entries cut from the end of the log: --head, the anchor written down elsewhere, can.
+    Prints the head to write down.
 
     \b
     Example:
-        osintlab evidence verify CASE-2024-017-20240501T080000Z.zip
+        osintlab evidence verify CASE-2024-017-20240501T080000Z.zip --head 7:sha256:3f2a...
     """
     from .evidence import verify_archive
     from .exceptions import TamperDetected
 
     try:
-        result = verify_archive(path)
+        result = verify_archive(path, head=head)
     except TamperDetected as error:
         for finding in error.findings:
             click.echo(finding)
@@ -591,6 +595,7 @@ def evidence_verify(path: Path) -> None:
     click.echo(
         f"{result['case']}: intact ({result['items']} items, {result['entries']} log entries)"
     )
+    click.echo(f"head of the log: {result['head']}")
 
 
 @evidence.command("export")
@@ -605,7 +610,10 @@ def evidence_export(case: Path) -> None:
     """
     from .evidence import open_case
 
-    click.echo(str(open_case(case).export()))
+    opened = open_case(case)
+    click.echo(str(opened.export()))
+    packed = opened.entries()[-1].get("head")  # the head of the log inside the archive
+    click.echo(f"head of the log in the archive (write it on the hand-over form): {packed}")
 
 
 @evidence.command("report")

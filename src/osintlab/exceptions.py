@@ -22,6 +22,7 @@ that already catches those keeps working::
         ├── CaptureFailed                   a URL, response or file could not be captured
         ├── OutsideCase (ValueError)        a path points outside the case folder
         ├── DuplicateCapture (ValueError)   the same bytes are already an item of the case
+        ├── BadAnchor (ValueError)          a log head to verify against is not SEQ:HASH
         ├── CaseNotWritable (PermissionError)  the case folder is read-only
         ├── DiskFull (OSError)              the disk filled up while writing (nothing logged lost)
         └── TamperDetected                  verify found altered, removed, reordered or added parts
@@ -115,6 +116,10 @@ class OutsideCase(EvidenceError, ValueError):
 
 class DuplicateCapture(EvidenceError, ValueError):
     """The same bytes are already an item of this case; ``item`` names it."""
+
+
+class BadAnchor(EvidenceError, ValueError):
+    """A log head to verify against is not written ``SEQ:HASH`` (``7:sha256:<64 hex>``)."""
 
 
 class CaseNotWritable(EvidenceError, PermissionError):

@@ -30,6 +30,7 @@ from typing import Any
 
 from .._i18n import N_, _
 from ..exceptions import (
+    BadAnchor,
     CaptureFailed,
     CaseNotWritable,
     DiskFull,
@@ -650,10 +651,12 @@ class Case:
                   "items=[...]; case.holders() says who has each item.").format(
                     holders="; ".join(held_by)), items=list(items or holders))
         holder = held_by[0] if held_by else self.investigator
-        return self._append({
+        entry = self._append({
             "action": "transfer", "from": holder, "to": to, "purpose": purpose,
             "questions": questions, "items": list(items) if items else "all",
         })
+        # the head after this hand-over: the receiver writes it on the form and keeps it
+        return {**entry, "head": f"{entry['seq']}:{entry['hash']}"}
 
     @staticmethod
     def _transfer_items(items: Any) -> list[str] | None:
@@ -765,15 +768,35 @@ class Case:
                     item=name))
         return findings
 
-    def verify(self) -> dict:
+    def head(self) -> str:
+        """The log's last entry as ``SEQ:HASH``: the anchor to write down outside the case.
+
+        A hash chain shows that no entry was changed, removed or inserted *before* the last
+        one; only a head held elsewhere (on the protocol, the hand-over form, the report)
+        shows that nothing was cut from the end. ``verify(head=...)`` checks against it.
+
+        Example:
+            >>> case.head()                                     # doctest: +SKIP
+            '5:sha256:3f2a...'
+        """
+        last = self.log.last()
+        return f"{last.get('seq')}:{last.get('hash')}" if last else ""
+
+    def verify(self, head: str | None = None) -> dict:
         """Recompute every hash and the log's chain; raise :class:`TamperDetected` if broken.
+
+        With ``head`` (``SEQ:HASH``, as written on a hand-over form or a report), the log must
+        still hold that very entry: a log cut at its end, or rewritten from there, is named.
 
         Example:
             >>> case.verify()                                   # doctest: +SKIP
-            {'case': 'CASE-2024-017', 'status': 'intact', 'items': 3, 'entries': 5}
+            {'case': 'CASE-2024-017', 'status': 'intact', 'items': 3, 'entries': 5,
+             'head': '5:sha256:3f2a...'}
         """
         entries = self.entries()
         findings = self._findings(entries)
+        if head is not None:
+            findings += anchor_findings(entries, head)
         if findings:
             raise TamperDetected(
                 _("Case {case} failed verification ({count} problems):\n{lines}").format(
@@ -783,7 +806,7 @@ class Case:
             )
         captures = sum(1 for entry in entries if entry.get("action") == "capture")
         return {"case": self.id, "status": "intact", "items": captures,
-                "entries": len(entries)}
+                "entries": len(entries), "head": _head_of(entries)}
 
     # -- recovery ----------------------------------------------------------------------
     def _recover(self) -> None:
@@ -918,6 +941,7 @@ class Case:
         """
         self.write_log_csv()
         self._write_readme()
+        packed = self.head()  # the head of the log inside the archive
         stamp = self.now().strftime("%Y%m%dT%H%M%SZ")
         target = Path(target or self.root / "exports" / f"{self.id}-{stamp}.zip")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -950,7 +974,7 @@ class Case:
             except OSError as error:
                 temporary.unlink(missing_ok=True)
                 raise _os_error(error, target) from error
-        self._append({"action": "export", "archive": target.name,
+        self._append({"action": "export", "archive": target.name, "head": packed,
                       "manifest": _sha256(manifest.encode()), "sha256": _file_sha256(target)})
         return target
 
@@ -1111,7 +1135,42 @@ def open_case(
     return opened
 
 
-def verify_archive(path: str | Path) -> dict:
+HEAD = re.compile(r"^(\d+):(sha256:[0-9a-f]{64})$")
+
+
+def _head_of(entries: list[dict]) -> str:
+    return f"{entries[-1].get('seq')}:{entries[-1].get('hash')}" if entries else ""
+
+
+def anchor_findings(entries: list[dict], head: str) -> list[str]:
+    """What differs between the log and an anchored head (``SEQ:HASH``); empty when it holds.
+
+    Example:
+        >>> anchor_findings([], "x")
+        Traceback (most recent call last):
+        ...
+        osintlab.exceptions.BadAnchor: The head 'x' is not written SEQ:HASH, ...
+    """
+    found = HEAD.match(str(head).strip())
+    if not found:
+        raise BadAnchor(_(
+            "The head {head!r} is not written SEQ:HASH, for example 7:sha256: followed by 64 "
+            "hexadecimal digits. Copy it exactly from the hand-over form, the report or the "
+            "output of `osintlab evidence verify`."
+        ).format(head=head), head=str(head))
+    seq, digest = int(found.group(1)), found.group(2)
+    same = [entry for entry in entries if entry.get("seq") == seq]
+    if not same:
+        last = entries[-1].get("seq") if entries else 0
+        return [_("the log ends at entry {last}, but the anchored head is entry {seq}: entries "
+                  "were removed from its end").format(last=last, seq=seq)]
+    if same[0].get("hash") != digest:
+        return [_("log entry {seq} is not the anchored one ({head}): the log was rewritten "
+                  "from there on").format(seq=seq, head=head.strip())]
+    return []
+
+
+def verify_archive(path: str | Path, head: str | None = None) -> dict:
     """Verify an exported zip (or an unpacked folder, or a case folder) without changing it.
 
     Checks every line of ``MANIFEST.sha256``, then the case inside: every hash and the log's
@@ -1176,7 +1235,10 @@ def verify_archive(path: str | Path) -> dict:
                 _("{path} holds no case: expected case.json (a case folder) or "
                   "MANIFEST.sha256 (an exported archive).").format(path=path), path=str(path))
         case = Case(cases[0], _recover=False)
-        findings.extend(case.findings())
+        entries = case.entries()
+        findings.extend(case._findings(entries))
+        if head is not None:
+            findings.extend(anchor_findings(entries, head))
         if findings:
             raise TamperDetected(
                 _("{path} failed verification ({count} problems):\n{lines}").format(
@@ -1185,4 +1247,4 @@ def verify_archive(path: str | Path) -> dict:
                 findings=findings, path=str(path),
             )
         return {"case": case.id, "status": "intact", "items": len(case.captures()),
-                "entries": len(case.entries()), "files": files}
+                "entries": len(entries), "files": files, "head": _head_of(entries)}

@@ -42,6 +42,8 @@ class Case(Protocol):
     def custody(self) -> list[dict[str, Any]]: ...
     def findings(self) -> list[Any]: ...
 
+    def head(self) -> str: ...
+
 __all__ = ["gettext_for", "write_report"]
 
 
@@ -180,6 +182,7 @@ def collect(case: Case, language: str, summary: str, findings: list) -> dict:
         "case": case,
         "written": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "problems": case.findings(),
+        "head": case.head(),
         "summary": summary,
         "findings": found,
         "places": places,
@@ -231,10 +234,11 @@ def render_docx(data: dict, target: Path) -> None:
                 cell.text = "" if text is None else str(text)
         return grid
 
-    table([_("Investigator"), _("Report written (UTC)"), _("Integrity check")],
+    table([_("Investigator"), _("Report written (UTC)"), _("Integrity check"),
+           _("Head of the log (SEQ:HASH)")],
           [[data["case"].investigator, data["written"],
             _("all hashes and the log chain match") if not data["problems"]
-            else _("problems found")]])
+            else _("problems found"), data["head"]]])
     for problem in data["problems"]:
         document.add_paragraph(problem, style="List Bullet")
     document.add_heading(_("Summary"), level=1)
