@@ -129,3 +129,63 @@ def test_sandbox_tsa_explains_a_request_that_is_not_a_timestamp_query(sandbox_se
     assert answer.status_code == 415
     assert "application/timestamp-query" in answer.text and "openssl ts -query" in answer.text
     assert web.get("http://tsa.example/ca.pem").text.startswith("-----BEGIN CERTIFICATE-----")
+
+
+def test_a_fully_rehashed_forgery_is_caught_by_its_token(tsa, tmp_path):
+    """Original changed, record and every log hash recomputed (the chain is whole again):
+    does verify still name the item, because the authority's token does not follow?"""
+    import hashlib
+    import json
+
+    from osintlab.evidence.custody_log import GENESIS, entry_hash
+    from osintlab.exceptions import TamperDetected
+
+    case = open_case(tmp_path / "CASE-2024-017", investigator="A. Karimova",
+                     tsa_url=tsa.url, tsa_ca=tsa.ca_file)
+    source = tmp_path / "offer.html"
+    source.write_text("<p>Documents to order, 1500 USDT</p>", encoding="utf-8")
+    item = case.capture(source, note="offer")["item"]
+    folder = case.root / "items" / item
+    original = folder / "original" / "offer.html"
+    original.chmod(0o644)
+    original.write_text("<p>Documents to order, 15 USDT</p>", encoding="utf-8")
+    digest = "sha256:" + hashlib.sha256(original.read_bytes()).hexdigest()
+    record = json.loads((folder / "record.json").read_text(encoding="utf-8"))
+    record["hashes"]["sha256"] = digest
+    record["hashes"]["md5"] = "md5:" + hashlib.md5(original.read_bytes()).hexdigest()
+    (folder / "record.json").write_text(json.dumps(record), encoding="utf-8")
+    lines = (case.root / "log.jsonl").read_text(encoding="utf-8").splitlines()
+    entries, previous = [], GENESIS
+    for line in lines:
+        entry = json.loads(line)
+        if entry.get("item") == item:
+            entry["sha256"] = digest
+            entry["files"]["original/offer.html"] = digest
+            entry["files"]["record.json"] = "sha256:" + hashlib.sha256(
+                (folder / "record.json").read_bytes()).hexdigest()
+        entry["prev"] = previous
+        entry["hash"] = previous = entry_hash(entry)
+        entries.append(json.dumps(entry, ensure_ascii=False))
+    (case.root / "log.jsonl").write_text("\n".join(entries) + "\n", encoding="utf-8")
+    with pytest.raises(TamperDetected) as error:
+        open_case(case.root).verify()
+    assert error.value.findings == [
+        f"item {item}: its RFC 3161 timestamp does not prove its original (it stamps other "
+        "bytes than the ones captured)"
+    ]
+
+
+def test_a_reply_for_other_bytes_is_refused_at_capture(tsa, tmp_path, monkeypatch):
+    """A reply that stamps other bytes (a wrong or hostile authority): is nothing added?"""
+    from osintlab.evidence import timestamp
+
+    real = timestamp.request_token
+    monkeypatch.setattr(timestamp, "request_token",
+                        lambda url, data, **kw: real(url, b"other bytes", **kw))
+    case = open_case(tmp_path / "CASE-1", investigator="A. Karimova",
+                     tsa_url=tsa.url, tsa_ca=tsa.ca_file)
+    source = tmp_path / "a.txt"
+    source.write_text("a\n")
+    with pytest.raises(EvidenceError, match="stamps other bytes than the ones captured"):
+        case.capture(source)
+    assert case.captures() == [] and not list((case.root / "items").iterdir())

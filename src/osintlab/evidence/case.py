@@ -524,6 +524,14 @@ class Case:
             token = _tsa.request_token(self.tsa_url, fetched.body, session=self.session)
             if _tsa.is_classroom(self.tsa_url):
                 self._keep_classroom_ca()
+            ca = self.root / "tsa" / "ca.pem"
+            problem = _tsa.token_problem(token, fetched.body, ca if ca.is_file() else None)
+            if problem:
+                raise EvidenceError(_(
+                    "The time-stamping authority at {url} answered, but its reply cannot be "
+                    "kept: {problem}. Nothing was added to the case. Ask whoever runs the "
+                    "authority, or capture without tsa_url= and say so in the note."
+                ).format(url=self.tsa_url, problem=problem), url=self.tsa_url)
             _create(os.path.join(base, "timestamp.tsr"), token, self.sync)
             files["timestamp.tsr"] = _sha256(token)
             timestamp = {"file": "timestamp.tsr", "tsa_url": self.tsa_url,
@@ -756,6 +764,7 @@ class Case:
             for relative in sorted(found):
                 findings.append(_("item {item}: {file} was added after capture").format(
                     item=item, file=relative))
+            findings += self._token_findings(item, folder.path, entry.get("files") or {})
         for name in sorted(present):
             if name in logged:
                 continue
@@ -767,6 +776,32 @@ class Case:
                 findings.append(_("item {item} was added: it is not in the log").format(
                     item=name))
         return findings
+
+    def _token_findings(self, item: str, folder: str, files: dict) -> list[str]:
+        """An item's RFC 3161 token checked against its original (and the case's TSA CA).
+
+        Re-hashing a changed original and rewriting the log makes the hashes agree again;
+        the authority's signature over the original's hash does not follow.
+        """
+        originals = [name for name in files if name.startswith("original/")]
+        if "timestamp.tsr" not in files or len(originals) != 1:
+            return []
+        token = Path(folder) / "timestamp.tsr"
+        original = Path(folder) / originals[0]
+        if not token.is_file() or not original.is_file():
+            return []  # already reported as removed
+        from . import timestamp as _tsa
+
+        ca = self.root / "tsa" / "ca.pem"
+        try:
+            problem = _tsa.token_problem(token.read_bytes(), original.read_bytes(),
+                                         ca if ca.is_file() else None)
+        except EvidenceError as error:  # openssl missing: say so, do not pass it silently
+            problem = str(error)
+        if problem is None:
+            return []
+        return [_("item {item}: its RFC 3161 timestamp does not prove its original ({problem})")
+                .format(item=item, problem=problem)]
 
     def head(self) -> str:
         """The log's last entry as ``SEQ:HASH``: the anchor to write down outside the case.

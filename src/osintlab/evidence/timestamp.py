@@ -114,6 +114,49 @@ def token_text(token: bytes) -> str:
         return _run(["ts", "-reply", "-in", handle.name, "-text"]).decode()
 
 
+def token_problem(token: bytes, data: bytes, ca_file: Path | None = None) -> str | None:
+    """Why ``token`` does not prove that ``data`` existed, or None when it does.
+
+    The reply must be granted and stamp the SHA-256 of exactly ``data``; with the authority's
+    CA (``ca_file``), ``openssl ts -verify`` must accept it too.
+
+    Example:
+        >>> token_problem(b"not a token", b"page bytes")  # doctest: +SKIP
+        'it is not a time-stamp reply'
+    """
+    import hashlib
+
+    try:
+        text = token_text(token)
+    except EvidenceError:
+        return _("it is not a time-stamp reply")
+    if "Status: Granted" not in text:
+        status = next((line.strip() for line in text.splitlines() if "Status:" in line), "")
+        return _("the authority did not grant it ({status})").format(status=status or "?")
+    if _imprint(text) != hashlib.sha256(data).hexdigest():
+        return _("it stamps other bytes than the ones captured")
+    if ca_file is not None and not verify_token(token, data, ca_file):
+        return _("openssl ts -verify does not accept it under the authority's certificate "
+                 "({ca})").format(ca=ca_file.name)
+    return None
+
+
+def _imprint(text: str) -> str:
+    """The stamped hash, in hex, from ``openssl ts -reply -text``'s "Message data" dump."""
+    lines = text.splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if line.strip() == "Message data:")
+    except StopIteration:
+        return ""
+    found = []
+    for line in lines[start + 1:]:
+        if " - " not in line:
+            break
+        dump = line.split(" - ", 1)[1].split("   ", 1)[0]
+        found.append(dump.replace("-", " ").replace(" ", ""))
+    return "".join(found).lower()
+
+
 def verify_token(token: bytes | Path, data: bytes | Path, ca_file: Path) -> bool:
     """True when ``openssl ts -verify`` accepts the token for ``data`` under ``ca_file``."""
     with tempfile.TemporaryDirectory() as folder:
