@@ -5,6 +5,7 @@ Also: the export a receiver gets checks out with `sha256sum -c` and `osintlab ev
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from osintlab.exceptions import EvidenceError, TamperDetected
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    """A case with three file items, a transfer: 5 log entries."""
+    """A case with three file items, a transfer: 8 log entries (each capture announced)."""
     source = tmp_path_factory.mktemp("src")
     case = open_case(tmp_path_factory.mktemp("tpl") / "CASE-2024-017",
                      investigator="Inspector A. Karimova")
@@ -56,9 +57,9 @@ def rewrite_log(case, change) -> None:
 def test_intact_case_verifies(case):
     """Does an untouched case verify, counting its items and entries?"""
     result = case.verify()
-    assert result == {"case": "CASE-2024-017", "status": "intact", "items": 3, "entries": 5,
+    assert result == {"case": "CASE-2024-017", "status": "intact", "items": 3, "entries": 8,
                       "head": case.head()}
-    assert result["head"].startswith("5:sha256:")
+    assert result["head"].startswith("8:sha256:")  # open, 3 x (intent, capture), transfer
 
 
 def test_altered_item_is_named(case):
@@ -112,14 +113,14 @@ def test_a_planted_item_is_not_absorbed_when_the_case_is_opened_again(case):
 def test_altered_log_entry_is_named(case):
     """Is an edited log line (the transfer's recipient) reported as that entry?"""
     def change(lines):
-        entry = json.loads(lines[4])
+        entry = json.loads(lines[7])
         entry["to"] = "Somebody Else"
-        lines[4] = json.dumps(entry)
+        lines[7] = json.dumps(entry)
         return lines
 
     rewrite_log(case, change)
     assert findings_of(case) == [
-        "log entry 5 was altered: its content no longer matches its hash"
+        "log entry 8 was altered: its content no longer matches its hash"
     ]
 
 
@@ -128,13 +129,13 @@ def test_removed_log_entry_is_named(case):
     rewrite_log(case, lambda lines: lines[:2] + lines[3:])
     assert findings_of(case) == [
         "log entry 3 was removed (the log jumps to entry 4)",
-        "item E0002 was added: it is not in the log",
+        "item E0001 was added: it is not in the log",
     ]
 
 
 def test_reordered_log_entries_are_named(case):
     """Are two swapped log lines reported as out of order, and nothing else?"""
-    rewrite_log(case, lambda lines: [lines[0], lines[1], lines[3], lines[2], lines[4]])
+    rewrite_log(case, lambda lines: [*lines[:2], lines[3], lines[2], *lines[4:]])
     assert findings_of(case) == [
         "log entry 4 is out of order (it comes before entry 3)",
         "log entry 3 is out of order (found after entry 4)",
@@ -233,7 +234,7 @@ def test_a_cut_tail_passes_the_chain_but_not_the_anchored_head(case):
     with pytest.raises(TamperDetected) as error:
         case.verify(head=anchor)
     assert error.value.findings == [
-        "the log ends at entry 4, but the anchored head is entry 5: entries were removed "
+        "the log ends at entry 7, but the anchored head is entry 8: entries were removed "
         "from its end"
     ]
 
@@ -253,7 +254,7 @@ def test_a_rewritten_tail_is_named_against_the_head(case):
     rewrite_log(case, forge)
     assert case.verify()["status"] == "intact"
     findings = findings_with_head(case, anchor)
-    assert findings == [f"log entry 5 is not the anchored one ({anchor}): the log was "
+    assert findings == [f"log entry 8 is not the anchored one ({anchor}): the log was "
                         "rewritten from there on"]
 
 
@@ -291,3 +292,30 @@ def test_a_transfer_gives_the_head_to_write_on_the_form(case):
     handed = case.transfer("Prosecutor N. Omarov", "for the indictment")
     assert handed["head"] == case.head() == f"{handed['seq']}:{handed['hash']}"
     assert case.verify(head=handed["head"])["status"] == "intact"
+
+
+@pytest.mark.parametrize("cut, warned", [
+    (1, "does not match what the log announced"),  # the capture line dropped, its intent kept
+    (2, "is not in the case log"),  # the intent dropped too
+])
+def test_a_forged_last_item_is_not_adopted_on_reopening(tmp_path, cut, warned):
+    """The last item forged (original and record), its log lines dropped: is it left for
+    verify() to report, never logged as 'recovered'?"""
+    case = open_case(tmp_path / "CASE-2024-017", investigator="Inspector A. Karimova")
+    for number in (1, 2):
+        source = tmp_path / f"f{number}.txt"
+        source.write_text(f"fictional statement {number}\n", encoding="utf-8")
+        case.capture(source)
+    folder = case.root / "items" / "E0002"
+    original = folder / "original" / "f2.txt"
+    original.chmod(0o644)
+    original.write_text("a forged statement\n", encoding="utf-8")
+    record = json.loads((folder / "record.json").read_text(encoding="utf-8"))
+    record["hashes"]["sha256"] = "sha256:" + hashlib.sha256(original.read_bytes()).hexdigest()
+    (folder / "record.json").write_text(json.dumps(record), encoding="utf-8")
+    rewrite_log(case, lambda lines: lines[:-cut])
+    log_before = (case.root / "log.jsonl").read_bytes()
+    with pytest.warns(UserWarning, match=warned):
+        reopened = open_case(case.root)
+    assert (case.root / "log.jsonl").read_bytes() == log_before  # nothing adopted
+    assert findings_of(reopened) == ["item E0002 was added: it is not in the log"]

@@ -160,6 +160,7 @@ def test_a_fully_rehashed_forgery_is_caught_by_its_token(tsa, tmp_path):
         entry = json.loads(line)
         if entry.get("item") == item:
             entry["sha256"] = digest
+        if entry.get("item") == item and entry["action"] == "capture":
             entry["files"]["original/offer.html"] = digest
             entry["files"]["record.json"] = "sha256:" + hashlib.sha256(
                 (folder / "record.json").read_bytes()).hexdigest()

@@ -443,6 +443,12 @@ class Case:
             made = True
             files, data = self._write_item(partial, item, fetched, note, when, persona,
                                            screenshot, sha256, embedded_in)
+            # Write-ahead: the log announces the item before it is renamed into place, so
+            # that after a crash only an announced item is adopted, never a planted folder.
+            # (Announced after the files are written: a full disk leaves the log unchanged.)
+            if final.exists():  # another writer took this id meanwhile: the next one, unlogged
+                raise FileExistsError(errno.EEXIST, "item taken", str(final))
+            self._append({"action": "intent", "item": item, "sha256": sha256})
             os.replace(partial, final)
             self._last_number = int(item[1:])
             if self.sync:
@@ -847,20 +853,22 @@ class Case:
     def _recover(self) -> None:
         """Repair what a crash mid-capture can leave, and nothing else.
 
-        A crash leaves at most the next item (``E<last + 1>``, renamed but not logged) or a
-        ``.E....partial`` folder. Any other folder the log never saw is not ours to explain:
-        it stays where it is, and ``verify()`` reports it as added.
+        A crash leaves an item the log announced (an ``intent`` entry) but never recorded as
+        captured: renamed into place, or still a ``.E....partial`` folder. Any other folder the
+        log never saw, a planted "next item" included, is not ours to explain: it stays where
+        it is, and ``verify()`` reports it as added.
         """
         items = self.root / "items"
         if not items.is_dir() or not os.access(self.root, os.W_OK):
             return
-        logged = {e.get("item") for e in self.captures()}
-        numbers = [int(m.group(1)) for m in map(ITEM_ID.match, map(str, logged)) if m]
-        crashed = f"E{max(numbers, default=0) + 1:04d}"
+        entries = self.entries()
+        logged = {e.get("item") for e in entries if e.get("action") == "capture"}
+        self._announced = {e.get("item"): e.get("sha256") for e in entries
+                           if e.get("action") == "intent" and e.get("item") not in logged}
         for folder in sorted(items.iterdir()):
             if folder.name in logged:
                 continue
-            if folder.name != crashed and not PARTIAL.match(folder.name):
+            if folder.name not in self._announced and not PARTIAL.match(folder.name):
                 self.recovered.append(_(
                     "items/{folder} is not in the case log and is not an interrupted capture: "
                     "it was left as it is, and verify() reports it. Find out who put it there."
@@ -880,8 +888,9 @@ class Case:
             record = json.loads(record_path.read_text(encoding="utf-8")) \
                 if record_path.is_file() else {}
             original = folder / (record.get("file") or {}).get("original", "-")
+            announced = getattr(self, "_announced", {}).get(folder.name)
             if record.get("item") == folder.name and original.is_file() \
-                    and _file_sha256(original) == record["hashes"]["sha256"]:
+                    and _file_sha256(original) == record["hashes"]["sha256"] == announced:
                 files = {name: _file_sha256(path)
                          for name, path in sorted(_files_below(os.fspath(folder)).items())}
                 self._append({
@@ -898,6 +907,13 @@ class Case:
                     "'recovered'."
                 ).format(item=folder.name))
                 return
+            # In place but not what the log announced: not a crash to repair. Left as it is.
+            self.recovered.append(_(
+                "items/{folder} is in place but does not match what the log announced for it "
+                "(its original or record differs): it was left as it is, and verify() reports "
+                "it. Find out who changed it."
+            ).format(folder=folder.name))
+            return
         aside = self.root / "recovered"
         aside.mkdir(exist_ok=True)
         target = aside / f"{folder.name.strip('.')}-{self.now().strftime('%Y%m%dT%H%M%SZ')}"

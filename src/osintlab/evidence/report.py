@@ -187,7 +187,8 @@ def collect(case: Case, language: str, summary: str, findings: list) -> dict:
         "findings": found,
         "places": places,
         "timeline": sorted(({"time": e.get("time"), "event": _event(e, _), "by": e.get("by")}
-                            for e in entries), key=lambda row: row["time"] or ""),
+                            for e in entries if e.get("action") != "intent"),
+                           key=lambda row: row["time"] or ""),
         "annex": [{"item": e["item"], "time": e.get("time"), "source": e.get("source"),
                    "sha256": e.get("sha256")} for e in captures],
         "custody": custody,
