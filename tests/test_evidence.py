@@ -327,3 +327,14 @@ def test_a_page_chromium_cannot_show_is_a_failed_screenshot(monkeypatch):
                                        (200, [], b"<html></html>"))
     assert (png, title) == (None, None)
     assert note == "no screenshot: the page could not be shown (net::ERR_NAME_NOT_RESOLVED)"
+
+
+def test_a_body_past_the_limit_is_refused_and_nothing_added(site, tmp_path, monkeypatch):
+    """Is a web page larger than the limit refused with what to do, instead of filling memory?"""
+    monkeypatch.setattr(_capture, "MAX_BODY", 400)  # the offer page is longer, the about page shorter
+    case = open_case(tmp_path / "C4", investigator="A. Karimova", screenshots=False)
+    with pytest.raises(CaptureFailed, match="larger than 0 MB") as error:
+        case.capture(site.url("/offer/17"))
+    assert "Nothing was added" in str(error.value) and "case.capture(path)" in str(error.value)
+    assert case.captures() == []
+    assert case.capture(site.url("/about"), embedded=False)["item"] == "E0001"  # small: kept

@@ -31,6 +31,7 @@ from .._i18n import _
 from ..exceptions import CaptureFailed
 
 USER_AGENT = "osintlab/{version} (evidence capture; +training)"
+MAX_BODY = 512 * 1024 * 1024  # bytes one web capture may hold; a larger one is refused
 EMBEDDED_TAGS = {
     "img": ("src",), "video": ("src", "poster"), "audio": ("src",), "source": ("src",),
     "embed": ("src",), "object": ("data",),
@@ -153,8 +154,7 @@ def fetch(url: str, session=None, timeout: float = 30) -> Fetched:
     headers = {"User-Agent": USER_AGENT.format(version=__version__), "Accept-Encoding": "identity"}
     try:
         response = session.get(url, headers=headers, timeout=timeout, stream=True)
-        body = response.raw.read(decode_content=False)
-        response.close()
+        body = _bounded_body(response, url)
     except requests.RequestException as error:
         why = _reason(error)
         raise CaptureFailed(
@@ -166,6 +166,30 @@ def fetch(url: str, session=None, timeout: float = 30) -> Fetched:
             url=url, why=why,
         ) from error
     return from_response(response, body=body)
+
+
+def _bounded_body(response, url: str) -> bytes:
+    """The body exactly as served, read in pieces; refused past :data:`MAX_BODY` bytes."""
+    chunks, size = [], 0
+    try:
+        while True:
+            chunk = response.raw.read(1 << 20, decode_content=False)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise CaptureFailed(
+                    _(
+                        "Could not capture {url}: it is larger than {mb} MB, the most one web "
+                        "capture holds. Nothing was added to the case. Save the file with a "
+                        "tool your unit approves, then capture the saved file with "
+                        "case.capture(path), and say in the note how it was saved."
+                    ).format(url=url, mb=MAX_BODY // (1024 * 1024)),
+                    url=url, why="too large",
+                )
+            chunks.append(chunk)
+    finally:
+        response.close()
 
 
 def _reason(error: Exception) -> str:
