@@ -338,3 +338,20 @@ def test_a_body_past_the_limit_is_refused_and_nothing_added(site, tmp_path, monk
     assert "Nothing was added" in str(error.value) and "case.capture(path)" in str(error.value)
     assert case.captures() == []
     assert case.capture(site.url("/about"), embedded=False)["item"] == "E0001"  # small: kept
+
+
+def test_one_act_has_one_time_everywhere(captured):
+    """Do the record, the log, the report's timeline and its annex give the same UTC time
+    for a capture, with the act's end recorded beside it?"""
+    from osintlab.evidence.report import collect
+
+    case, record = captured
+    entry = next(e for e in case.captures() if e["item"] == record["item"])
+    assert entry["time"] == record["collected_at"]
+    assert record["collection_ended_at"] >= record["collected_at"]
+    data = collect(case, "en", "", [])
+    [annexed] = [row for row in data["annex"] if row["item"] == record["item"]]
+    assert annexed["time"] == record["collected_at"]
+    captured_rows = [row for row in data["timeline"] if record["item"] in row["event"]
+                     and row["event"].startswith("captured")]
+    assert [row["time"] for row in captured_rows] == [record["collected_at"]]

@@ -375,9 +375,10 @@ class Case:
         Example:
             >>> case.capture("http://shop.example/offer/17", note="the offer")  # doctest: +SKIP
         """
+        started = self.now()  # the act begins with the request (or the file copy)
         fetched = self._fetch(source)
         record = self._store(fetched, note, persona=persona, again=again,
-                             screenshot=screenshot)
+                             screenshot=screenshot, started=started)
         if embedded and fetched.is_web and fetched.is_html:
             self._capture_embedded(record, fetched, persona=persona)
         return record
@@ -416,7 +417,8 @@ class Case:
         return _capture.from_file(path)
 
     def _store(self, fetched, note, *, persona, again, screenshot,
-               embedded_in: str | None = None, retried: bool = False) -> dict:
+               embedded_in: str | None = None, retried: bool = False,
+               started: dt.datetime | None = None) -> dict:
         sha256 = _sha256(fetched.body)
         known = self._hash_index().get(sha256)
         if known and not again:
@@ -428,8 +430,8 @@ class Case:
                 ).format(item=known, case=self.id),
                 item=known,
             )
-        moment = self.now()
-        when = _utc(moment)
+        moment = started or self.now()
+        when = _utc(moment)  # one time for the act: record, log, report and annex show it
         item = self._next_id()
         items = self.root / "items"
         partial = items / f".{item}.partial"
@@ -448,7 +450,7 @@ class Case:
             # (Announced after the files are written: a full disk leaves the log unchanged.)
             if final.exists():  # another writer took this id meanwhile: the next one, unlogged
                 raise FileExistsError(errno.EEXIST, "item taken", str(final))
-            self._append({"action": "intent", "item": item, "sha256": sha256})
+            self._append({"action": "intent", "item": item, "sha256": sha256, "time": when})
             os.replace(partial, final)
             self._last_number = int(item[1:])
             if self.sync:
@@ -461,7 +463,7 @@ class Case:
                 self._last_number = None
                 return self._store(fetched, note, persona=persona, again=again,
                                    screenshot=screenshot, embedded_in=embedded_in,
-                                   retried=True)
+                                   retried=True, started=moment)
             read_only = error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
             raise _os_error(error, self.root if read_only else partial) from error
         except BaseException:
@@ -470,7 +472,7 @@ class Case:
             raise
         try:
             self._append({
-                "action": "capture", "item": item, "sha256": sha256,
+                "action": "capture", "item": item, "sha256": sha256, "time": when,
                 "source": fetched.final_url or fetched.url or fetched.source_path,
                 "files": files, **({"embedded_in": embedded_in} if embedded_in else {}),
             })
@@ -566,6 +568,8 @@ class Case:
             "hashes": {"sha256": sha256,
                        "md5": "md5:" + hashlib.md5(fetched.body).hexdigest()},
             "collected_at": when,
+            # the act's end: after the screenshot and the time-stamp, before it is logged
+            "collection_ended_at": _utc(self.now()),
             "clock": _capture.clock_state(),
             "collector": self.investigator,
             "machine": {"hostname": socket.gethostname(), "ip": _capture.machine_ip(url)},
@@ -613,6 +617,7 @@ class Case:
 
     def _capture_embedded(self, record: dict, fetched, *, persona) -> None:
         for url in _capture.embedded_urls(fetched.body, fetched.final_url or fetched.url):
+            started = self.now()
             try:
                 child = _capture.fetch(url, session=self.session)
             except CaptureFailed as error:
@@ -622,7 +627,7 @@ class Case:
                     if _sha256(child.body) not in self._hash_index():  # one image, one item
                         self._store(child, _("embedded in {item}").format(item=record["item"]),
                                     persona=persona, again=False, screenshot=False,
-                                    embedded_in=record["item"])
+                                    embedded_in=record["item"], started=started)
                     continue
                 why = f"HTTP {child.status} {child.reason}".strip()
             self._append({"action": "note", "item": record["item"], "text": _(
@@ -896,6 +901,7 @@ class Case:
                 self._append({
                     "action": "capture", "item": folder.name,
                     "sha256": record["hashes"]["sha256"],
+                    **({"time": record["collected_at"]} if record.get("collected_at") else {}),
                     "source": record.get("final_url") or record.get("source_path"),
                     "files": files, "recovered": True,
                     **({"embedded_in": record["embedded_in"]} if record.get("embedded_in")
