@@ -355,3 +355,14 @@ def test_one_act_has_one_time_everywhere(captured):
     captured_rows = [row for row in data["timeline"] if record["item"] in row["event"]
                      and row["event"].startswith("captured")]
     assert [row["time"] for row in captured_rows] == [record["collected_at"]]
+
+
+def test_the_case_persona_is_not_written_on_a_file_copy(site, tmp_path):
+    """Does a file copy say no persona (a covert method is not disclosed with it), while a
+    web capture made through the persona records it?"""
+    case = open_case(tmp_path / "C5", investigator="A. Karimova", persona="buyer_almaty_88",
+                     screenshots=False)
+    statement = tmp_path / "statement.txt"
+    statement.write_text("witness statement, fictional\n", encoding="utf-8")
+    assert case.capture(statement)["persona"] is None
+    assert case.capture(site.url("/about"), embedded=False)["persona"] == "buyer_almaty_88"

@@ -573,7 +573,9 @@ class Case:
             "clock": _capture.clock_state(),
             "collector": self.investigator,
             "machine": {"hostname": socket.gethostname(), "ip": _capture.machine_ip(url)},
-            "persona": persona or self.persona,
+            # the case's persona is recorded for what was collected through it (the web), never
+            # on a file copy: it would disclose a covert method to whoever receives the file
+            "persona": (persona or self.persona) if web else persona,
             "method": texts["method_copy"] if not web
             else texts["method_get" if fetched.requested_here else "method_response"],
             "tool": _tool(),
