@@ -47,7 +47,22 @@ def repo_root() -> Path:
 
 
 def free_port() -> int:
-    """A loopback port free right now (a server can bind it; a client finds it closed)."""
-    with socket.socket() as probe:
+    """A loopback port free right now (a server can bind it; a client finds it closed).
+
+    Taken below the kernel's ephemeral range (32768 and up on Linux): the kernels and
+    clients of tests running at the same time get their ports from that range, so a port
+    chosen here is not taken by one of them before our server binds it.
+    """
+    import random
+
+    for _ in range(200):
+        port = random.randrange(20000, 32000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as probe:  # everything there busy: the system's choice
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
