@@ -291,6 +291,7 @@ def test_the_screenshot_shows_the_captured_bytes_not_a_new_load(site, tmp_path):
     record = case.capture(site.url("/about"), embedded=False)
     assert record["screenshot"]["title"] == "About"
     assert "from the captured bytes" in record["screenshot"]["note"]
+    assert "fetched again for the picture" in record["screenshot"]["note"]  # the images: true
     asked = site.requests[before:]
     assert asked.count("/about") == 1, asked  # the capture's own GET, nothing else
     assert "/favicon.ico" not in asked  # the browser asks for nothing the page does not show

@@ -251,8 +251,8 @@ def take(
             error=error), None
     except Exception as error:
         return None, _("no screenshot: Chromium failed ({error})").format(error=error), None
-    note = _("full page, rendered by Chromium from the captured bytes, stamped with URL and "
-             "UTC time")
+    note = _("full page, rendered by Chromium from the captured bytes (the images and styles it "
+             "shows were fetched again for the picture), stamped with URL and UTC time")
     if cut:
         note += " " + _("(cut at {max} pixels high)").format(max=MAX_HEIGHT)
     return stamp(png, url, when), note, title
