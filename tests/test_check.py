@@ -41,13 +41,15 @@ def test_wrong_count_says_how_many_and_how_many_expected():
         check.length(["Bekov", "Iskakova"], 3, name="suspects")
 
 
-def test_misspelt_column_suggests_the_right_spelling():
-    """Does a table missing 'city' but having 'City' say 'Did you mean'?"""
-    table = pd.DataFrame({"City": ["Almaty"], "status": ["open"]})
+def test_misspelt_column_suggests_the_expected_name_not_the_typo():
+    """For a column 'usernmae' where 'username' is asked, is the trainee told to write 'username'?"""
+    table = pd.DataFrame({"usernmae": ["a"], "platform": ["Telegram"]})
     with pytest.raises(CheckFailed) as failure:
-        check.columns(table, ["city", "status"], name="almaty_cases")
-    assert "has no column 'city'" in str(failure.value)
-    assert "Did you mean 'City'?" in str(failure.value)
+        check.columns(table, ["username", "platform"], name="accounts")
+    message = str(failure.value)
+    assert "no column 'username'" in message
+    assert "It has a column 'usernmae': if you meant 'username', spell it exactly so" in message
+    assert "Did you mean 'usernmae'" not in message
 
 
 def test_missing_column_without_a_near_match_lists_the_columns():
@@ -120,3 +122,70 @@ def test_that_fills_placeholders_after_translating_the_fixed_text(monkeypatch):
         helpers.that(False, "`item` is {found!r}", name="item", found="E1")
     assert seen == ["`item` is {found!r}"]
     assert str(raised.value) == "RU: `item` is 'E1'"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (pd.DataFrame({"city": []}), "`answer` is empty: nothing was kept or found."),
+        ([], "`answer` is empty"),
+        ({}, "`answer` is empty"),
+        (0, "`answer` is 0: nothing was counted."),
+    ],
+)
+def test_an_empty_answer_of_the_right_form_is_never_ticked(value, expected):
+    """Do a 0-row filter ('almaty' for 'Almaty'), an empty list and a count of 0 each fail?"""
+    with pytest.raises(CheckFailed, match=expected.replace("(", r"\(")):
+        check.not_empty(value, name="answer")
+    check.not_empty(3, name="answer")
+    check.not_empty(["Bekov"], name="answer")
+
+
+def test_a_filter_that_kept_every_row_is_named_and_a_real_one_passes():
+    """Does a 'filtered' table equal to its input fail, and a filter that kept some rows pass?"""
+    cases = pd.DataFrame({"city": ["Almaty", "Osh", "Almaty"]})
+    with pytest.raises(CheckFailed, match="has every row of the table it comes from"):
+        check.filtered(cases, cases, name="almaty_cases")
+    with pytest.raises(CheckFailed, match="is empty"):
+        check.filtered(cases[cases["city"] == "almaty"], cases, name="almaty_cases")
+    check.filtered(cases[cases["city"] == "Almaty"], cases, name="almaty_cases")
+
+
+def test_an_unsorted_table_fails_where_an_order_is_asked():
+    """Does a table sorted the wrong way (ascending=False forgotten) get an order message?"""
+    losses = pd.DataFrame({"loss_kzt": [10, 50, 30]})
+    with pytest.raises(CheckFailed, match="from the largest to the smallest"):
+        check.in_order(losses, "loss_kzt", name="losses", descending=True)
+    with pytest.raises(CheckFailed, match="from the largest to the smallest"):
+        check.in_order(losses.sort_values("loss_kzt"), "loss_kzt", name="losses",
+                       descending=True)
+    check.in_order(losses.sort_values("loss_kzt", ascending=False), "loss_kzt", name="losses",
+                   descending=True)
+    with pytest.raises(CheckFailed, match="from the smallest to the largest"):
+        check.in_order(losses, "loss_kzt", name="losses")
+
+
+def test_a_check_after_a_failed_answer_cell_refuses_the_old_value():
+    """In a real kernel: the answer cell once worked, then fails; does the check say so?"""
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = [
+        "import osintlab\nimport pandas as pd\ncases = pd.DataFrame({'city': ['Almaty']})",
+        "almaty = cases[cases['city'] == 'Almaty']",   # a first, working run
+        "almaty = cases[cases['City'] == 'Almaty']",   # edited: KeyError 'City'
+        "from osintlab import check\nalmaty = check.answer('almaty')\n"
+        "check.not_empty(almaty, name='almaty')",
+        "almaty = cases[cases['city'] == 'Almaty']",   # fixed and run again
+        "from osintlab import check\nalmaty = check.answer('almaty')\n"
+        "check.not_empty(almaty, name='almaty')\nprint('passed')",
+        "from osintlab import check\nalmaty = check.answer('almaty')\nprint('passed again')",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(notebook, timeout=120, allow_errors=True).execute()
+    outputs = [cell.outputs for cell in notebook.cells]
+    assert outputs[2][0]["ename"] == "KeyError"
+    assert outputs[3][0]["ename"] == "CheckFailed"
+    assert "The cell that makes `almaty` ended with an error" in outputs[3][0]["evalue"]
+    assert outputs[5][0]["text"] == "passed\n"
+    assert outputs[6][0]["text"] == "passed again\n"

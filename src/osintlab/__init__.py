@@ -53,6 +53,15 @@ __all__ = [
 ]
 
 
+def _watch_cells() -> None:
+    from .check import watch_cells
+
+    watch_cells()
+
+
+_watch_cells()
+
+
 def __getattr__(name: str) -> Any:
     if name in __all__:
         module = importlib.import_module(f".{name}", __name__)

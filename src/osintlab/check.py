@@ -27,10 +27,12 @@ Example:
 
 from __future__ import annotations
 
+import ast
 import difflib
 import inspect
 import math
 import os
+import sys
 from collections.abc import Iterable, Sized
 from typing import Any
 
@@ -43,8 +45,11 @@ __all__ = [
     "columns",
     "contains",
     "equal",
+    "filtered",
+    "in_order",
     "is_type",
     "length",
+    "not_empty",
     "rows",
     "that",
     "visible_passed",
@@ -70,6 +75,77 @@ _PLAIN_TYPE_NAMES = {
     "DataFrame": N_("a table (a pandas DataFrame)"),
     "Series": N_("a single column (a pandas Series)"),
 }
+
+
+
+# Answers left stale by a failed cell. In Jupyter, a cell that stops with an error leaves every
+# variable as it was, so a check run after it would judge the value of an earlier, different
+# run. In an IPython kernel, ``import osintlab`` registers a ``post_run_cell`` hook: a cell that
+# ends with an error marks every name it assigns at its top level; a later cell that runs
+# without error and assigns the name clears the mark. ``answer`` refuses a marked name.
+_FAILED: set[str] = set()
+_WATCHING: list[Any] = []
+
+
+def failed_names() -> frozenset[str]:
+    """The names whose last assigning cell ended with an error.
+
+    Example:
+        >>> "suspects" in failed_names()
+        False
+    """
+    return frozenset(_FAILED)
+
+
+def assigned_names(source: str) -> set[str]:
+    """The names a cell's top-level statements assign (``x = ...``, ``for x in``, ``import x``).
+
+    Example:
+        >>> sorted(assigned_names("a = 1\\nb, c = 2, 3\\nfor d in []: pass"))
+        ['a', 'b', 'c', 'd']
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for statement in tree.body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).split(".")[0])
+    return names
+
+
+def _after_cell(result: Any) -> None:
+    source = getattr(getattr(result, "info", None), "raw_cell", "") or ""
+    if "check.answer(" in source:  # a check cell reads answers back; it makes none
+        return
+    names = assigned_names(source)
+    if result.error_in_exec is not None or result.error_before_exec is not None:
+        _FAILED.update(names)
+    else:
+        _FAILED.difference_update(names)
+
+
+def watch_cells() -> None:
+    """Start marking failed cells' names in the running IPython kernel (once; else nothing).
+
+    Example:
+        >>> watch_cells()
+    """
+    if _WATCHING or "IPython" not in sys.modules:
+        return
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    shell.events.register("post_run_cell", _after_cell)
+    _WATCHING.append(shell)
 
 
 def _plain_type(kind: type) -> str:
@@ -106,6 +182,15 @@ def answer(name: str) -> Any:
     frame = inspect.currentframe()
     caller = frame.f_back if frame is not None else None
     namespace = caller.f_globals if caller is not None else {}
+    if name in failed_names():
+        _fail(
+            _(
+                "The cell that makes `{name}` ended with an error the last time you ran it, "
+                "so `{name}` still holds an old value (or none). Read the last line of the red "
+                "box above, fix that cell, run it again, then run this check."
+            ).format(name=name),
+            name,
+        )
     if name not in namespace:
         _fail(
             _(
@@ -226,14 +311,18 @@ def columns(table: Any, required: Iterable[str], *, name: str) -> None:
     for column in required:
         if column in present:
             continue
-        close = difflib.get_close_matches(column, present, n=1, cutoff=0.6)
+        close = [
+            c for c in difflib.get_close_matches(column, present, n=3, cutoff=0.6)
+            if c not in required
+        ]
         message = _("The table `{name}` has no column '{column}'.").format(
             name=name, column=column
         )
         if close:
-            message += " " + _("Did you mean '{close}'? Column names must match exactly.").format(
-                close=close[0]
-            )
+            message += " " + _(
+                "It has a column '{close}': if you meant '{column}', spell it exactly so "
+                "(column names must match letter for letter)."
+            ).format(close=close[0], column=column)
         else:
             message += " " + _("Its columns are: {present}.").format(present=", ".join(present))
         _fail(message, name)
@@ -254,6 +343,91 @@ def rows(table: Any, expected: int, *, name: str, hint: str | None = None) -> No
             _("The table `{name}` has {actual} rows: {direction}.").format(
                 name=name, actual=actual, direction=direction
             ),
+            name,
+            hint,
+        )
+
+
+def not_empty(value: Any, *, name: str, hint: str | None = None) -> None:
+    """Fail when a table, list or dictionary is empty, or a count is 0.
+
+    An empty result is the classic wrong answer that has the right form: a filter on a value
+    spelt differently from the data (``"almaty"`` for ``"Almaty"``) keeps no row at all.
+
+    Example:
+        >>> not_empty([], name="suspects")
+        Traceback (most recent call last):
+        ...
+        osintlab.exceptions.CheckFailed: `suspects` is empty: nothing was kept or found. ...
+    """
+    __tracebackhide__ = True
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value == 0:
+            _fail(
+                _(
+                    "`{name}` is 0: nothing was counted. If you filtered first, check that "
+                    "the value you compare with is spelt exactly as in the data (capital "
+                    "letters too)."
+                ).format(name=name),
+                name,
+                hint,
+            )
+        return
+    if len(value) == 0:
+        _fail(
+            _(
+                "`{name}` is empty: nothing was kept or found. Check that each value you "
+                "compare with is spelt exactly as in the data (capital letters too)."
+            ).format(name=name),
+            name,
+            hint,
+        )
+
+
+def filtered(table: Any, source: Any, *, name: str, hint: str | None = None) -> None:
+    """Fail when a filtered table has as many rows as the table it was filtered from.
+
+    Example:
+        >>> import pandas as pd
+        >>> cases = pd.DataFrame({"city": ["Almaty", "Osh"]})
+        >>> filtered(cases[cases["city"] == "Osh"], cases, name="osh_cases")
+    """
+    __tracebackhide__ = True
+    not_empty(table, name=name, hint=hint)
+    if len(table) >= len(source):
+        _fail(
+            _(
+                "`{name}` has every row of the table it comes from ({rows}): the filter kept "
+                "everything. Check the condition in the square brackets."
+            ).format(name=name, rows=len(source)),
+            name,
+            hint,
+        )
+
+
+def in_order(
+    table: Any, column: str, *, name: str, descending: bool = False, hint: str | None = None
+) -> None:
+    """Fail unless the table's ``column`` runs in the order asked (largest first if descending).
+
+    Example:
+        >>> import pandas as pd
+        >>> in_order(pd.DataFrame({"loss": [9, 5, 1]}), "loss", name="losses", descending=True)
+    """
+    __tracebackhide__ = True
+    columns(table, [column], name=name)
+    values = list(table[column])
+    if values != sorted(values, reverse=descending):
+        _fail(
+            _(
+                "`{name}` is not in the order asked: its column '{column}' should run from the "
+                "largest to the smallest value."
+            ).format(name=name, column=column)
+            if descending
+            else _(
+                "`{name}` is not in the order asked: its column '{column}' should run from the "
+                "smallest to the largest value."
+            ).format(name=name, column=column),
             name,
             hint,
         )
