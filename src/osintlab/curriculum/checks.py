@@ -34,6 +34,7 @@ from .contents import (
     _rel,
 )
 from .exercise import _check_nbgrader
+from .ladder import _check_ladder, _check_links
 from .module import (
     MODULE_FILE,
     MODULES,
@@ -188,6 +189,8 @@ def check_all(root: Path) -> list[Problem]:
         problems.extend(found)
         if data:
             modules.append((_rel(root, folder / MODULE_FILE), data))
+    problems.extend(_check_ladder(root, modules))
+    problems.extend(_check_links(root, modules))
     notebooks = root / NOTEBOOKS
     if notebooks.is_dir():
         for folder in sorted(notebooks.iterdir()):
