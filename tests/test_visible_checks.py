@@ -12,7 +12,6 @@ model answer must pass the same visible check.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest

@@ -17,6 +17,7 @@ One room per concern (each folder's ``__init__.py`` says what it is for and what
 
     check, datasets, extract/, names/   the trainee's library: feedback, the world's files,
                                         entities in text, names across scripts
+    web/           collecting politely: robots, follow "next", collect, pages to a table
     evidence/      cases: capture, custody log, screenshot, trusted time, report
     sandbox/       the fictional internet: session, server, sites, classroom TSA
     grading/       the cohort engine behind ``osintlab grade``, hand-ins behind a fence
@@ -49,6 +50,7 @@ __all__ = [
     "law",
     "names",
     "sandbox",
+    "web",
     "world",
 ]
 

@@ -9,6 +9,7 @@ that already catches those keeps working::
     ├── CurriculumError (ValueError)        a module.yml or notebook breaks the contract
     ├── DatasetMissing (FileNotFoundError)  a dataset folder or file is not there
     ├── ExtractError (ValueError)           extract was given something it cannot read
+    ├── WebError (ValueError)               web was given an address, selector or date it cannot use
     ├── GradingError                        a cohort command cannot go on
     │   └── SubmissionError (ValueError)    one hand-in cannot be graded (the others go on)
     ├── CourseMissing (FileNotFoundError)   no course folder where one was expected
@@ -77,6 +78,10 @@ class DatasetMissing(OsintLabError, FileNotFoundError):
 
 class ExtractError(OsintLabError, ValueError):
     """``osintlab.extract`` was given something it cannot read (``value``), or a bad option."""
+
+
+class WebError(OsintLabError, ValueError):
+    """``osintlab.web`` was asked something it cannot do (a bad address, selector or date)."""
 
 
 class GradingError(OsintLabError):

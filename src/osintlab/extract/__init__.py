@@ -1,8 +1,10 @@
 """Find e-mails, phone numbers, URLs, usernames, IP addresses and crypto addresses in a page.
 
 One function per kind of entity, and :func:`entities` for all of them in one table. Each
-takes what you have: text, HTML, the bytes of a page, a ``requests.Response`` or a
-BeautifulSoup object. Each returns a pandas table with one row per place an entity was found:
+takes what you have: text, HTML, the bytes of a page, a ``requests.Response``, a
+BeautifulSoup object, or pages collected with :mod:`osintlab.web` (then a ``page`` column comes
+first, and pages that were not found are skipped). Each returns a pandas table with one row per
+place an entity was found:
 
 =============  ==============================================================================
 ``kind``       ``email``, ``phone``, ``url``, ``username``, ``ip`` or ``crypto``
@@ -95,6 +97,7 @@ class _Segment:
     found_in: str
     text: str
     start: int
+    page: str | None = None  # the page's address, when the input was collected pages
 
 
 def _decode(data: bytes, declared: str | None = None) -> str:
@@ -127,12 +130,31 @@ def _wrong_type(source: Any) -> ExtractError:
 class _Read(list):  # type: ignore[type-arg]
     """Segments already read (``entities`` reads a page once for all six finders)."""
 
+    pages = False  # read from collected pages: tables get a ``page`` column first
+
 
 def _read(source: Any, html: bool | None) -> list[_Segment]:
     """The searchable segments of ``source``, read once."""
     if isinstance(source, _Read):
         return source
+    if _is_page(source):
+        source = [source]
+    if isinstance(source, list) and source and all(_is_page(page) for page in source):
+        segments = _Read()
+        for page in source:
+            if page.status != 200:  # a "not found" page says nothing about the seller
+                continue
+            content = page.response if page.response is not None else page.text
+            segments.extend(_Segment(s.found_in, s.text, s.start, page.url)
+                            for s in _segments(content, html))
+        segments.pages = True
+        return segments
     return _Read(_segments(source, html))
+
+
+def _is_page(source: Any) -> bool:
+    """A page collected with :mod:`osintlab.web` (its ``Page``)."""
+    return type(source).__name__ == "Page" and type(source).__module__ == "osintlab.web"
 
 
 def _segments(source: Any, html: bool | None) -> list[_Segment]:
@@ -296,9 +318,11 @@ def _table(
                     "offset": segment.start + found.start,
                     "context": _context(segment.text, found.start, found.end),
                     **found.extra,
+                    "page": segment.page,
                 }
             )
-    table = pd.DataFrame(rows, columns=[*COLUMNS, *extra_columns])
+    by_page = ["page"] if getattr(segments, "pages", False) else []
+    table = pd.DataFrame(rows, columns=[*by_page, *COLUMNS, *extra_columns])
     table["valid"] = table["valid"].astype(bool)
     table["offset"] = table["offset"].astype(int)
     return table
@@ -809,8 +833,10 @@ def entities(
         ips(segments),
         crypto(segments),
     ]
-    found = [t[COLUMNS] for t in tables if len(t)]
+    columns = (["page"] if segments.pages else []) + COLUMNS
+    found = [t[columns] for t in tables if len(t)]
     if not found:
-        return tables[0][COLUMNS]
+        return tables[0][columns]
     table = pd.concat(found, ignore_index=True)
-    return table.sort_values(["offset", "kind"], kind="stable").reset_index(drop=True)
+    order = ["page", "offset", "kind"] if segments.pages else ["offset", "kind"]
+    return table.sort_values(order, kind="stable").reset_index(drop=True)
