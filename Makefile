@@ -1,5 +1,5 @@
 # OSINT Investigations Lab — the two commands a new machine needs:
-#   make lab    set up .venv on first use and start JupyterLab on the curriculum
+#   make lab    set up .venv on first use and start JupyterLab on the trainee's workspace
 #   make test   the same set-up, then ruff, `osintlab modules check` and pytest
 # and `make bench` for the performance figures (bench/results.json).
 
@@ -14,7 +14,8 @@ BENCH ?=
 .PHONY: lab test lint check browser gettext boundary bench bundle lock clean help
 
 help:
-	@echo "make lab    start JupyterLab on the curriculum (ARGS=--no-browser to pass options)"
+	@echo "make lab    start JupyterLab on your workspace (ARGS=--no-browser to pass options,"
+	@echo "            ARGS=--author for the whole repository)"
 	@echo "make test   ruff + osintlab modules check + pytest"
 	@echo "make bench  benchmarks, written to bench/results.json"
 	@echo "make bundle the offline install bundle, written to dist/ (deploy/bundle/README.md)"

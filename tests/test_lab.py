@@ -12,6 +12,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from conftest import free_port
@@ -19,16 +20,18 @@ from conftest import free_port
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_make_lab_serves_the_curriculum_with_nbgrader(tmp_path):
-    """Does `make lab ARGS=...` open JupyterLab on notebooks/, with nbgrader's extensions?"""
+def test_make_lab_serves_the_trainees_workspace_with_nbgrader(tmp_path):
+    """Does `make lab ARGS=...` open JupyterLab on workspace/ (not notebooks/ or grading/),
+    on the first lesson, with nbgrader's extensions, and start as root without being told?"""
     port = free_port()
     args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token=t"
-    if os.geteuid() == 0:
-        args += " --allow-root"
     log = (tmp_path / "lab.log").open("w")
     lab = subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"ARGS={args}"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -43,25 +46,29 @@ def test_make_lab_serves_the_curriculum_with_nbgrader(tmp_path):
             assert time.monotonic() < deadline, "JupyterLab did not answer within 90 s"
             time.sleep(0.5)
         listing = requests.get(
-            f"{base}/api/contents/workspace/m00-getting-started", params={"token": "t"}, timeout=10
+            f"{base}/api/contents/m00-getting-started", params={"token": "t"}, timeout=10
         ).json()
         names = {item["name"] for item in listing["content"]}
         assert {"01-jupyter.ipynb", "04-exercise.ipynb"} <= names
         exercise = requests.get(
-            f"{base}/api/contents/workspace/m00-getting-started/04-exercise.ipynb",
-            params={"token": "t"}, timeout=10,
+            f"{base}/api/contents/m00-getting-started/04-exercise.ipynb",
+            params={"token": "t"},
+            timeout=10,
         ).json()
         text = str(exercise["content"])
         assert "raise NotImplementedError()" in text
         assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
-        source = requests.get(
-            f"{base}/api/contents/notebooks/m00-getting-started", params={"token": "t"}, timeout=10
-        )
-        assert source.ok  # the author's view of the same curriculum
+        for hidden in ("notebooks/m00-getting-started", "grading"):  # the author's view only
+            answer = requests.get(
+                f"{base}/api/contents/{hidden}", params={"token": "t"}, timeout=10
+            )
+            assert answer.status_code == 404, hidden
         page = requests.get(f"{base}/lab", params={"token": "t"}, timeout=10)
         assert page.status_code == 200 and "JupyterLab" in page.text
         opens = requests.get(f"{base}/", params={"token": "t"}, timeout=10, allow_redirects=False)
-        assert "/lab/tree/workspace/m00-getting-started" in opens.headers["Location"]
+        assert urlsplit(opens.headers["Location"]).path.endswith(
+            "/lab/tree/m00-getting-started/01-jupyter.ipynb"
+        )
         extensions = requests.get(f"{base}/lab/api/extensions", params={"token": "t"}, timeout=10)
         names = {item["name"] for item in extensions.json()}
         assert "jupyter-nbgrader" in names, sorted(names)
@@ -72,6 +79,8 @@ def test_make_lab_serves_the_curriculum_with_nbgrader(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(lab.pid, signal.SIGKILL)
         log.close()
+    if os.geteuid() == 0:  # said once, in one line, and JupyterLab started anyway
+        assert "starts with --allow-root" in (tmp_path / "lab.log").read_text()
 
 
 def test_workspace_keeps_a_trainees_work_and_says_when_the_course_changed(tmp_path):
@@ -97,3 +106,62 @@ def test_workspace_keeps_a_trainees_work_and_says_when_the_course_changed(tmp_pa
         f"{exercise}: the course has a newer version; your copy is kept. To start again from "
         "the new one, rename yours (e.g. to 04-exercise-old.ipynb) and run `make lab` again."
     ]
+
+
+def test_the_lab_command_line_for_a_trainee_an_author_and_root(tmp_path, monkeypatch):
+    """Is a trainee's lab rooted at their workspace and opened on the first lesson, an
+    author's at the repository, is --allow-root added for uid 0 only (and not twice), and is
+    the "Jupyter news" plugin switched off (the prompt would reach for the internet)?"""
+    import json
+
+    from osintlab.lab import lab_command
+
+    workspace = tmp_path / "workspace"
+    monkeypatch.delenv("JUPYTER_CONFIG_PATH", raising=False)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    argv, env = lab_command(ROOT, ["--no-browser"], workspace=workspace)
+    assert argv[1:] == [
+        "lab",
+        f"--ServerApp.root_dir={workspace}",
+        "--LabApp.default_url=/lab/tree/m00-getting-started/01-jupyter.ipynb",
+        "--no-browser",
+    ]
+    [config] = env["JUPYTER_CONFIG_PATH"].split(os.pathsep)
+    page = json.loads((Path(config) / "labconfig" / "page_config.json").read_text("utf-8"))
+    assert page["disabledExtensions"] == {"@jupyterlab/apputils-extension:announcements": True}
+
+    argv, _env = lab_command(ROOT, [], workspace=workspace, author=True)
+    assert f"--ServerApp.root_dir={ROOT}" in argv
+    assert "--LabApp.default_url=/lab/tree/notebooks/m00-getting-started" in argv
+
+    argv, env = lab_command(ROOT, [], language="ru", workspace=workspace)
+    assert env["OSINTLAB_LANG"] == "ru" and "JUPYTERLAB_SETTINGS_DIR" in env
+    assert "--allow-root" not in argv
+
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    argv, _env = lab_command(ROOT, ["--no-browser"], workspace=workspace)
+    assert argv[-2:] == ["--no-browser", "--allow-root"]
+    argv, _env = lab_command(ROOT, ["--allow-root"], workspace=workspace)
+    assert argv.count("--allow-root") == 1
+
+
+def test_osintlab_lab_author_reaches_the_launch(monkeypatch):
+    """Does `osintlab lab --author --no-browser` ask for the author's lab and pass the rest
+    on to JupyterLab, and does its help say so and end in an example?"""
+    from click.testing import CliRunner
+
+    import osintlab.lab
+    from osintlab.cli import main
+
+    calls = []
+    monkeypatch.setattr(
+        osintlab.lab, "launch", lambda *args, **kwargs: calls.append((args, kwargs))
+    )
+    result = CliRunner().invoke(main, ["lab", "--author", "--no-browser"])
+    assert result.exit_code == 0, result.output
+    [(args, kwargs)] = calls
+    assert args[1] == ["--no-browser"] and kwargs["author"] is True
+    shown = CliRunner().invoke(main, ["lab", "--help"]).output
+    assert "--author" in shown and shown.split("Options:")[0].rstrip().endswith(
+        "osintlab lab --author"
+    )

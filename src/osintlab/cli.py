@@ -65,28 +65,36 @@ def main() -> None:
 
 
 # -- lab ------------------------------------------------------------------------------
-@main.command(
-    "lab", context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
-)
+@main.command("lab", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @root_option
 @click.option("--lang", "language", help="Notebooks and interface in this language, e.g. ru.")
+@click.option(
+    "--author",
+    is_flag=True,
+    help="The whole repository (notebooks/ with the model answers, grading/), for authors "
+    "and trainers; without it, JupyterLab shows the trainee's workspace only.",
+)
 @click.pass_context
 @_teaching_errors
-def lab(context: click.Context, root: Path, language: str | None = None) -> None:
-    """Start JupyterLab for one person: the trainee's workspace and the curriculum.
+def lab(
+    context: click.Context, root: Path, language: str | None = None, author: bool = False
+) -> None:
+    """Start JupyterLab for one person, on the trainee's workspace and its first lesson.
 
     First fills workspace/ with the lessons and the trainee's version of each exercise (no
-    answers, no hidden tests); a notebook already there is never overwritten. Any other
-    option goes to JupyterLab.
+    answers, no hidden tests); a notebook already there is never overwritten. JupyterLab
+    shows workspace/ only (workspace/LANG/ with --lang); --author shows the whole
+    repository. Run as root, it adds --allow-root. Any other option goes to JupyterLab.
 
     \b
     Example:
         osintlab lab --no-browser --port 8899
         osintlab lab --lang ru
+        osintlab lab --author
     """
     from .lab import launch
 
-    launch(root, list(context.args), language=language or None)
+    launch(root, list(context.args), language=language or None, author=author)
 
 
 # -- modules --------------------------------------------------------------------------
@@ -168,7 +176,11 @@ def grade_init(
     from .grading.course import init_course
 
     course = init_course(
-        folder, course_id, title=title, curriculum=curriculum, exchange=exchange,
+        folder,
+        course_id,
+        title=title,
+        curriculum=curriculum,
+        exchange=exchange,
         language=language,
     )
     click.echo(f"Course {course.course_id!r} created in {course.root}")
@@ -424,10 +436,19 @@ def i18n_update(languages: tuple[str, ...], root: Path) -> None:
 
 @i18n.command("status")
 @root_option
-@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the table as CSV.")
-@click.option("--require", "required", multiple=True, metavar="LANG=PERCENT",
-              help="Exit 1 unless LANG is at least PERCENT translated (repeatable).")
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the table as CSV.",
+)
+@click.option(
+    "--require",
+    "required",
+    multiple=True,
+    metavar="LANG=PERCENT",
+    help="Exit 1 unless LANG is at least PERCENT translated (repeatable).",
+)
 @_teaching_errors
 def i18n_status(root: Path, csv_file: Path | None, required: tuple[str, ...]) -> None:
     """Show per language and module what is translated, fuzzy and untranslated.
@@ -467,8 +488,11 @@ def i18n_status(root: Path, csv_file: Path | None, required: tuple[str, ...]) ->
 @i18n.command("build")
 @click.argument("lang")
 @root_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Where the localised notebooks go (default: build/locale/LANG).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the localised notebooks go (default: build/locale/LANG).",
+)
 @_teaching_errors
 def i18n_build(lang: str, root: Path, out: Path | None) -> None:
     """Write LANG's localised notebooks and compile the package's LANG messages.
@@ -521,7 +545,9 @@ def sandbox() -> None:
 @sandbox.command("serve")
 @click.option("--port", type=int, default=0, show_default=True, help="Port; 0 picks a free one.")
 @click.option(
-    "--web", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--web",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Folder of sites (default: datasets/web).",
 )
 @_teaching_errors
@@ -568,8 +594,11 @@ def evidence() -> None:
 
 @evidence.command("verify")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--head", help="The log's head as written on the hand-over form or report "
-              "(SEQ:HASH): the log must still hold that very entry.")
+@click.option(
+    "--head",
+    help="The log's head as written on the hand-over form or report "
+    "(SEQ:HASH): the log must still hold that very entry.",
+)
 @_teaching_errors
 def evidence_verify(path: Path, head: str | None) -> None:
     """Check an exported archive (zip), an unpacked archive or a case folder.

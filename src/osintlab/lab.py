@@ -3,8 +3,10 @@
 ``notebooks/`` is nbgrader's source folder: its exercises hold the model answers and the hidden
 tests. A trainee working alone must not start from those, so ``osintlab lab`` (``make lab``)
 first fills ``workspace/<module>/`` with the lessons and the trainee's version of each exercise
-(made by nbgrader, exactly as a trainer would release it), then opens JupyterLab there. An
-author opens ``notebooks/`` in the same JupyterLab.
+(made by nbgrader, exactly as a trainer would release it), then opens JupyterLab there, on the
+first lesson: its file browser holds the workspace only, so neither ``notebooks/`` nor
+``grading/`` (the ground truth) is in reach (the datasets come through ``osintlab.datasets``).
+An author asks for the whole repository: ``osintlab lab --author``.
 
 The workspace is the trainee's own work: a notebook already in it is never overwritten. When
 the curriculum has a newer version, the trainee is told which notebook and how to get it.
@@ -28,7 +30,7 @@ from pathlib import Path
 from ._layout import REPOSITORY
 from .curriculum import find_modules
 
-__all__ = ["WORKSPACE", "launch", "prepare_workspace"]
+__all__ = ["WORKSPACE", "lab_command", "launch", "prepare_workspace"]
 
 WORKSPACE = "workspace"
 _VERSIONS = ".course-versions.json"  # which course version each workspace copy was made from
@@ -108,8 +110,15 @@ def _release_all(root: Path, scratch: Path, language: str | None = None) -> Path
 
 #: JupyterLab's interface locale per course language. Only Russian has a published language
 #: pack; the national languages get the Russian interface with notebooks in their own language.
-INTERFACE_LOCALES = {"en": "en", "ru": "ru_RU", "kk": "ru_RU", "ky": "ru_RU", "tg": "ru_RU",
-                     "tk": "ru_RU", "uz": "ru_RU"}
+INTERFACE_LOCALES = {
+    "en": "en",
+    "ru": "ru_RU",
+    "kk": "ru_RU",
+    "ky": "ru_RU",
+    "tg": "ru_RU",
+    "tk": "ru_RU",
+    "uz": "ru_RU",
+}
 
 
 def interface_locale(language: str) -> str:
@@ -139,30 +148,108 @@ def interface_settings(folder: Path, language: str) -> Path:
     return folder
 
 
-def launch(
-    root: Path = REPOSITORY, extra: list[str] | None = None, language: str | None = None
-) -> None:
-    """Prepare the workspace, then replace this process with JupyterLab on the repository.
+#: JupyterLab plugins a lab started here never loads: the "Jupyter news" prompt and the update
+#: check would reach for the internet, and classrooms are offline.
+DISABLED_PLUGINS = ("@jupyterlab/apputils-extension:announcements",)
+#: And in a trainee's lab, nbgrader's trainer tools (as in the classroom's trainee role).
+TRAINER_PLUGINS = tuple(
+    f"@jupyter/nbgrader:{name}" for name in ("formgrader", "create-assignment", "course-list")
+)
 
-    With ``language``, the notebooks are the localised ones, JupyterLab's interface uses
-    the Russian language pack, and kernels speak the language (``OSINTLAB_LANG``).
+
+def lab_command(
+    root: Path = REPOSITORY,
+    extra: list[str] | None = None,
+    language: str | None = None,
+    author: bool = False,
+    workspace: Path | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The JupyterLab command line and the environment it needs (its settings are written).
+
+    A trainee's JupyterLab is rooted at their workspace (``workspace/``, or
+    ``workspace/<language>/``) and opens on the first lesson: the model answers of
+    ``notebooks/`` and the ground truth of ``grading/`` are not in its file browser. With
+    ``author``, it is rooted at the repository instead. As root (uid 0) it gets
+    ``--allow-root``, which JupyterLab otherwise demands.
+
+    Example:
+        >>> lab_command(Path("."), ["--no-browser"])[0][3]  # doctest: +SKIP
+        '--LabApp.default_url=/lab/tree/m00-getting-started/01-jupyter.ipynb'
+    """
+    root = Path(root)
+    extra = list(extra or [])
+    localised = bool(language and language != "en")
+    mine = _workspace_folder(root, workspace, language)
+    settings = (Path(workspace) if workspace else root / WORKSPACE) / ".lab-settings"
+    first = next(iter(find_modules(root)), None)
+    folder, start = (root if author else mine), "/lab"
+    if first and author:
+        start = f"/lab/tree/notebooks/{first.id}"
+    elif first:  # the trainee's first lesson, open
+        lessons = [entry["file"] for entry in first.notebooks if entry["kind"] == "lesson"]
+        start = f"/lab/tree/{first.id}/{lessons[0]}" if lessons else f"/lab/tree/{first.id}"
+    config = settings / "config"  # read by JupyterLab through JUPYTER_CONFIG_PATH
+    (config / "labconfig").mkdir(parents=True, exist_ok=True)
+    disabled = DISABLED_PLUGINS if author else DISABLED_PLUGINS + TRAINER_PLUGINS
+    page = {"disabledExtensions": dict.fromkeys(disabled, True)}
+    (config / "labconfig" / "page_config.json").write_text(json.dumps(page, indent=1), "utf-8")
+    paths = [str(config), *filter(None, [os.environ.get("JUPYTER_CONFIG_PATH")])]
+    env = {"JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
+    if localised:
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(
+            interface_settings(settings / str(language), str(language))
+        )
+        env["OSINTLAB_LANG"] = str(language)
+    if _as_root(extra):
+        extra.append("--allow-root")
+    jupyter = Path(sys.executable).with_name("jupyter")
+    argv = [
+        str(jupyter),
+        "lab",
+        f"--ServerApp.root_dir={folder}",
+        f"--LabApp.default_url={start}",
+        *extra,
+    ]
+    return argv, env
+
+
+def _workspace_folder(root: Path, workspace: Path | None, language: str | None) -> Path:
+    """The trainee's folder: ``workspace``, else ``workspace/`` (``workspace/<language>/``)."""
+    if workspace:
+        return Path(workspace)
+    if language and language != "en":
+        return root / WORKSPACE / language
+    return root / WORKSPACE
+
+
+def _as_root(extra: list[str]) -> bool:
+    """Whether JupyterLab must be told --allow-root: run as uid 0, and not told already."""
+    return os.geteuid() == 0 and "--allow-root" not in extra
+
+
+def launch(
+    root: Path = REPOSITORY,
+    extra: list[str] | None = None,
+    language: str | None = None,
+    author: bool = False,
+    workspace: Path | None = None,
+) -> None:
+    """Prepare the workspace, then replace this process with JupyterLab on it.
+
+    The trainee's JupyterLab shows their workspace only and opens on the first lesson;
+    ``author`` shows the whole repository. With ``language``, the notebooks are the
+    localised ones, JupyterLab's interface uses the Russian language pack, and kernels
+    speak the language (``OSINTLAB_LANG``). ``workspace`` puts the trainee's folder
+    elsewhere than ``workspace/`` in the repository.
 
     Example:
         >>> launch(Path("."), ["--no-browser"])  # doctest: +SKIP
     """
-    for line in prepare_workspace(root, language=language):
+    for line in prepare_workspace(root, workspace, language=language):
         print(line)
-    first = next(iter(find_modules(root)), None)
-    folder = f"{WORKSPACE}/{language}" if language and language != "en" else WORKSPACE
-    start = f"/lab/tree/{folder}/{first.id}" if first else "/lab"
-    if language and language != "en":
-        settings = interface_settings(root / WORKSPACE / ".lab-settings" / language, language)
-        os.environ["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
-        os.environ["OSINTLAB_LANG"] = language
-    jupyter = Path(sys.executable).with_name("jupyter")
-    argv = [
-        str(jupyter), "lab", f"--notebook-dir={root}", f"--LabApp.default_url={start}",
-        *(extra or []),
-    ]
+    argv, env = lab_command(root, extra, language, author, workspace)
+    if _as_root(list(extra or [])):
+        print("Running as root, so JupyterLab starts with --allow-root (safer: an ordinary user).")
+    os.environ.update(env)
     sys.stdout.flush()
     os.execv(argv[0], argv)
