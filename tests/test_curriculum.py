@@ -116,6 +116,8 @@ def write_module(root: Path, module_id: str = MODULE, **changes: Any) -> Path:
         ],
         "datasets": [DATASET],
         "points": 2,
+        "python": ["arithmetic"],
+        "calls": [],
         **changes,
     }
     folder = root / "modules" / module_id
@@ -907,3 +909,71 @@ def test_modules_check_command_passes_a_valid_curriculum(repo):
     result = CliRunner().invoke(main, ["modules", "check", "--root", str(repo)])
     assert result.exit_code == 0, result.output
     assert f"1 module(s) checked, no problems: {MODULE}" in result.output
+
+
+# ---- the Python ladder and links between modules -----------------------------------------
+
+
+def test_a_construct_the_module_does_not_teach_is_named_with_cell_and_line(repo: Path) -> None:
+    """Does a `while` in a lesson cell get named, and pass once the module says it teaches it?"""
+    set_source(LESSON, "add-numbers", "# Count down\nn = 3\nwhile n:\n    n = n - 1")(repo)
+    problems = check_all(repo)
+    reported(problems, f"{LESSON_PATH}, cell 'add-numbers', line 3", "while loops",
+             "add 'while' to `python:`")
+    edit_yaml(repo, lambda d: d.update(python=["arithmetic", "while"]))
+    assert check_all(repo) == []
+
+
+def test_what_a_prerequisite_teaches_may_be_used(repo: Path) -> None:
+    """Is a construct taught by a prerequisite (or its prerequisite) allowed later on?"""
+    write_module(repo, "m00-basics", python=["arithmetic", "for"])
+    set_source(LESSON, "add-numbers", "# Add up\ntotal = 0\nfor n in [1, 2]:\n    total = total + n")(
+        repo)
+    assert any("for loops" in p.what for p in check_all(repo))
+    edit_yaml(repo, lambda d: d.update(prerequisites=["m00-basics"]))
+    assert not any("for loops" in p.what for p in check_all(repo))
+
+
+def test_a_trainee_region_may_only_call_what_was_taught(repo: Path) -> None:
+    """Does a solution that calls an untaught function get named (exercise and lesson)?"""
+    edit_notebook(repo, EXERCISE, lambda nb: cell(nb, "answer-count").update(
+        source="# Count\n### BEGIN SOLUTION\ncount = len(suspects)\n### END SOLUTION\n"))
+    problems = check_all(repo)
+    reported(problems, f"{EXERCISE_PATH}, cell 'answer-count', line 3",
+             "asks the trainee to call `len`")
+    edit_yaml(repo, lambda d: d.update(calls=["len"]))
+    assert check_all(repo) == []
+    edit_notebook(repo, LESSON, lambda nb: nb["cells"].insert(2, new_markdown_cell(
+        "### Your turn\n\n<details><summary>Solution</summary>\n\n```python\n"
+        "ranked = sorted(names)\n```\n</details>", id="your-turn")))
+    reported(check_all(repo), f"{LESSON_PATH}, cell 'your-turn', line 1",
+             "asks the trainee to call `sorted`")
+
+
+def test_a_setup_cell_may_use_more_but_must_say_so(repo: Path) -> None:
+    """Is a lesson cell tagged setup exempt, and named when it has no opening comment?"""
+    def tag(nb: dict[str, Any]) -> None:
+        target = cell(nb, "add-numbers")
+        target["metadata"]["tags"] = ["setup"]
+        target["source"] = "def helper():\n    return 1"
+    edit_notebook(repo, LESSON, tag)
+    reported(check_all(repo), f"{LESSON_PATH}, cell 'add-numbers'", "tagged setup")
+    set_source(LESSON, "add-numbers", "# Prepares a helper (run it; no need to read it)\n"
+               "def helper():\n    return 1")(repo)
+    assert check_all(repo) == []
+
+
+def test_a_mention_of_a_missing_module_is_named(repo: Path) -> None:
+    """Does "Next module, m04" fail when there is no m04, and pass when it exists?"""
+    edit_notebook(repo, LESSON, lambda nb: cell(nb, "key-points").update(
+        source="## Key points\n\n- Python adds numbers.\n- Next module, m04: people."))
+    reported(check_all(repo), f"{LESSON_PATH}, cell 'key-points'", "mentions m04",
+             "not a module of this course yet")
+    write_module(repo, "m04-people")
+    assert not any("mentions m04" in p.what for p in check_all(repo))
+
+
+def test_a_module_without_a_ladder_is_told_to_add_one(repo: Path) -> None:
+    """Is a module.yml without `python:` reported at that key?"""
+    edit_yaml(repo, lambda d: d.pop("python"))
+    reported(check_all(repo), f"{YML}, key 'python'", "is missing")
