@@ -370,3 +370,79 @@ def test_a_check_message_built_at_run_time_is_refused_and_a_fixed_one_passes(tmp
     nbformat.write(new_notebook(cells=cells), path)
     problems = built_message_problems(path, "n.ipynb")
     assert [p.split("'")[1] for p in problems] == [c.id for c in cells[:3]]
+
+
+# ---- display text in code, and what a national cohort reads --------------------------------
+
+
+def test_display_text_in_code_is_a_message_and_code_text_is_not():
+    """Are print texts, f-strings, notes and questions extracted, and keys, URLs, names not?"""
+    from osintlab.i18n._segments import split_code
+
+    source = (
+        'print("Case CASE-2024-001 was opened in Tashkent")\n'
+        'print(f"{name:14} opened on {day}")\n'
+        'case.transfer("E0002", to="Expert", questions=["Was the photo edited?"],\n'
+        '              note="handed over in person")\n'
+        'web.get("http://bazaar.example/seller/dala_trade.html")\n'
+        'cases[cases["city"] == "Almaty"]\n'
+    )
+    shown = {unit.text: unit for unit in split_code(source)}
+    assert set(shown) == {"Case CASE-2024-001 was opened in Tashkent",
+                          "{name:14} opened on {day}", "Was the photo edited?",
+                          "handed over in person"}
+    assert shown["{name:14} opened on {day}"].prefix == "f"
+
+
+def test_a_translated_display_text_keeps_the_code_and_a_changed_expression_is_refused():
+    """Does a Russian f-string run the same code, and is a renamed {expression} caught?"""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        'day = "2024-01-05"\nprint(f"Opened on {day}")', id="k")])
+    built = build_notebook(notebook, {"Opened on {day}": "{day}: дело заведено"})
+    assert built.cells[0].source == 'day = "2024-01-05"\nprint(f"{day}: дело заведено")'
+    assert validate(notebook, built) == []
+    namespace: dict = {}
+    exec(built.cells[0].source, namespace)
+    renamed = build_notebook(notebook, {"Opened on {day}": "Заведено {date}"})
+    assert any("more than its text changed" in p for p in validate(notebook, renamed))
+
+
+def test_a_national_cohort_reads_russian_where_its_own_is_not_finished(tmp_path):
+    """kk without drafts: Russian (⟨RU⟩) where kk is unfinished; with drafts: ⟨draft⟩ first."""
+    from osintlab.i18n.build import DRAFT, RUSSIAN
+
+    lesson = M00 / "01-jupyter.ipynb"
+    plain = nbformat.read(localise_file(lesson, tmp_path / "kk.ipynb", "kk",
+                                        "m00-getting-started", drafts=False), as_version=4)
+    text = "\n".join(cell.source for cell in plain.cells)
+    assert RUSSIAN in text and DRAFT not in text
+    reviewed = translations(ROOT / "locale" / "ru" / "m00-getting-started" / "01-jupyter.po")
+    heading = next(iter(reviewed))
+    assert f"{reviewed[heading]} {RUSSIAN}" in text
+    drafted = nbformat.read(localise_file(lesson, tmp_path / "kk-d.ipynb", "kk",
+                                          "m00-getting-started", drafts=True), as_version=4)
+    assert DRAFT in "\n".join(cell.source for cell in drafted.cells)
+
+
+def test_package_messages_fall_back_to_marked_russian_for_a_national_cohort():
+    """With OSINTLAB_LANG=kk, is an unfinished package message the Russian one, marked?"""
+    code = (
+        "from osintlab import check\n"
+        "try:\n    check.length(['a'], 3, name='suspects')\n"
+        "except AssertionError as e:\n    print(e)\n"
+    )
+    env = {**os.environ, "OSINTLAB_LANG": "kk"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "`suspects`: элементов — 1, а должно быть 3. ⟨RU⟩"
+
+
+def test_status_shows_what_a_national_trainee_reads(tmp_path):
+    """Does status count a kk message as read in Russian when only Russian is finished?"""
+    from osintlab.i18n.status import language_status
+
+    rows = {(r.lang, r.module): r for r in language_status(ROOT, ["kk", "ru"])}
+    kk, ru = rows[("kk", "osintlab")], rows[("ru", "osintlab")]
+    assert kk.reads_own == kk.translated
+    assert kk.reads_russian == ru.translated - kk.translated or kk.reads_russian > 0
+    assert kk.reads_own + kk.reads_russian + kk.reads_english == kk.total

@@ -106,6 +106,7 @@ class Settings:
     course_id: str = "osint-lab"
     python: str = sys.executable  # the interpreter every person's server runs
     language: str = "ru"  # default notebook language when the roster leaves it empty
+    show_drafts: bool = False  # national cohorts read unreviewed drafts (⟨draft⟩), not Russian
     limits: dict[str, dict[str, Any]] = field(default_factory=dict)
     idle_timeout: int = 3600
     ip: str = "0.0.0.0"
@@ -416,7 +417,8 @@ def build_lessons(settings: Settings, languages: list[str] | set[str]) -> list[P
                         settings.course_repository, language, module.id, lesson).is_file():
                     continue
                 written.append(localise_file(source, target / module.id / lesson, language,
-                                             module.id, root=settings.course_repository))
+                                             module.id, root=settings.course_repository,
+                                             drafts=settings.show_drafts))
     for path in [settings.lessons, *settings.lessons.rglob("*")] if written else []:
         path.chmod(0o755 if path.is_dir() else 0o644)
     return written
@@ -765,6 +767,7 @@ class ClassroomSpawner(LocalProcessSpawner):
         env.update(
             PATH=os.pathsep.join([python_bin, "/usr/local/bin", "/usr/bin", "/bin"]),
             OSINTLAB_LANG=member.language,
+            OSINTLAB_SHOW_DRAFTS="1" if settings.show_drafts else "",
             OSINTLAB_DATASETS=str(settings.course_repository / "datasets"),
             OSINTLAB_ROLE=member.role,
             # the role's nbgrader and Jupyter settings come before the installation's own

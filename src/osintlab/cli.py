@@ -451,7 +451,8 @@ def i18n_update(languages: tuple[str, ...], root: Path) -> None:
 )
 @_teaching_errors
 def i18n_status(root: Path, csv_file: Path | None, required: tuple[str, ...]) -> None:
-    """Show per language and module what is translated, fuzzy and untranslated.
+    """Show per language and module what is translated, fuzzy and untranslated, and what a
+    trainee of that language reads: own language, Russian (national cohorts) or English.
 
     \b
     Example:
@@ -460,11 +461,13 @@ def i18n_status(root: Path, csv_file: Path | None, required: tuple[str, ...]) ->
     from .i18n.status import language_status, totals, write_csv
 
     rows = language_status(root)
-    click.echo(f"{'lang':5} {'module':28} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'%':>6}")
+    click.echo(f"{'lang':5} {'module':28} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'%':>6}"
+               f"   trainee reads: {'own':>5} {'Russian':>8} {'English':>8}")
     for row in rows:
         click.echo(
             f"{row.lang:5} {row.module:28} {row.translated:>10} {row.fuzzy:>6} "
-            f"{row.untranslated:>8} {row.percent:>6g}"
+            f"{row.untranslated:>8} {row.percent:>6g}                  {row.reads_own:>5} "
+            f"{row.reads_russian:>8} {row.reads_english:>8}"
         )
     if csv_file:
         write_csv(rows, csv_file)

@@ -256,6 +256,8 @@ class Course:
         self.course_id: str = self.settings["course_id"]
         self.curriculum = Path(self.settings.get("curriculum") or REPOSITORY)
         self.language: str = self.settings.get("language") or "en"
+        # a national cohort reads unreviewed drafts (marked ⟨draft⟩) only if its trainer says so
+        self.show_drafts: bool = bool(self.settings.get("show_drafts", False))
         self.db_url = f"sqlite:///{root / 'gradebook.db'}"
         # nbgrader runs `alembic` from PATH when it creates a gradebook; workers inherit this.
         venv_bin = str(Path(sys.executable).parent)
@@ -315,7 +317,8 @@ class Course:
         if self.language != "en":  # the cohort's language: nbgrader releases the localised source
             from ..i18n.build import localise_folder
 
-            localise_folder(source, self.language, module, self.curriculum)
+            localise_folder(source, self.language, module, self.curriculum,
+                            drafts=self.show_drafts)
         api = self._api()
         self._checked(api.generate_assignment(module, force=True, create=True), "release it")
         release = self.root / "release" / module
@@ -458,6 +461,7 @@ class Course:
             env={
                 "OSINTLAB_DATASETS": str(self.curriculum / "datasets"),
                 "OSINTLAB_LANG": self.language,  # check feedback in the cohort's language
+                **({"OSINTLAB_SHOW_DRAFTS": "1"} if self.show_drafts else {}),
             },
             timeout=float(limits.get("submission_timeout", 600)),
             boundary=boundary,

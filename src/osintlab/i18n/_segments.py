@@ -2,9 +2,10 @@
 
 Markdown is split into headings, list items, table rows, callout titles and paragraphs (lines
 run together until a blank line or a new block); fenced code, blank lines and table rulers stay
-as they are. Code keeps its code: only comments and the string literals passed to the check
-helpers (and to ``_()``) become messages. Rendering the pieces with no translation gives back
-the source character for character (the tests rely on that).
+as they are. Code keeps its code: only comments, the string literals passed to the check
+helpers (and to ``_()``) and display text (what ``print`` shows, the notes and questions a case
+records: ``DISPLAY_CALLS``, ``DISPLAY_KEYWORDS``) become messages. Rendering the pieces with no
+translation gives back the source character for character (the tests rely on that).
 
 Example:
     >>> pieces = split_markdown("## Setup\\n\\n- Read the task.")
@@ -36,6 +37,8 @@ KIND_NOTES = {
     "test-header": "The first line of a check cell: says what the check looks at.",
     "feedback": "Feedback the trainee reads when this check fails; keep `names` as they are.",
     "hint": "A hint shown with the check's feedback; keep `names` and code as they are.",
+    "display": "Text the trainee sees in the output or in the case file (printed, or a note, "
+               "purpose or question recorded in the case); keep {placeholders} exactly.",
 }
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -51,6 +54,12 @@ _NOT_TEXT_COMMENT = re.compile(r"^#(##|!| *(noqa|type:|doctest|pragma|fmt:))")
 #: The helpers whose string arguments a trainee reads: the module names checks are made with.
 CHECK_MODULES = {"check"}
 _MESSAGE_KEYWORDS = {"message", "hint"}
+#: Display text in code, by where it stands (no marks needed): every text or f-string given to
+#: ``print``/``display``, and the text (or list of texts) of these keyword arguments, which
+#: the case records and its report prints. Everything else in code is code: column names,
+#: addresses, file names, keys, selectors, ids stay as written in every language.
+DISPLAY_CALLS = {"print", "display"}
+DISPLAY_KEYWORDS = {"note", "purpose", "questions", "summary", "findings", "reason", "title"}
 
 
 @dataclass
@@ -179,6 +188,7 @@ class CodeUnit:
     start: int  # character offsets in the cell's source
     end: int
     quoted: bool  # a string literal (rendered with quotes) rather than a comment
+    prefix: str = ""  # "f" for an f-string: its text keeps the {expressions} as written
 
 
 def _offsets(source: str) -> list[int]:
@@ -249,6 +259,47 @@ def message_arguments(call: ast.Call) -> list[tuple[ast.expr, str]]:
     return chosen
 
 
+def display_arguments(call: ast.Call) -> list[ast.expr]:
+    """The arguments of a call that are text shown to people (see ``DISPLAY_CALLS``).
+
+    Example:
+        >>> call = ast.parse('case.transfer("E0002", questions=["Edited?"], to="Expert")')
+        >>> [ast.literal_eval(v) for v in display_arguments(call.body[0].value)]
+        ['Edited?']
+    """
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else None
+    values: list[ast.expr] = list(call.args) if name in DISPLAY_CALLS else []
+    for keyword in call.keywords:
+        if keyword.arg in DISPLAY_KEYWORDS:
+            value = keyword.value
+            values.extend(value.elts if isinstance(value, ast.List | ast.Tuple) else [value])
+    return values
+
+
+def _display_unit(source: str, value: ast.expr, char: Callable[[int, int], int]
+                  ) -> CodeUnit | None:
+    """A text or simple f-string argument as a message (``None`` for anything else)."""
+    start = char(value.lineno, value.col_offset)
+    end = char(value.end_lineno or value.lineno, value.end_col_offset or 0)
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        if not value.value.strip() or not re.search(r"[^\W\d_]{2}", value.value):
+            return None  # punctuation or a number: nothing to translate
+        return CodeUnit(value.value, "display", value.lineno, start, end, True)
+    if isinstance(value, ast.JoinedStr):
+        written = source[start:end]
+        match = re.fullmatch(r"[fF](\"|')(.*)\1", written, re.S)
+        if not match or "\\" in match.group(2) or not re.search(
+            r"[^\W\d_]{2}", re.sub(r"\{[^}]*\}", "", match.group(2))
+        ):
+            return None
+        inner = match.group(2)
+        if any("'" in part or '"' in part for part in re.findall(r"\{([^}]*)\}", inner)):
+            return None  # quotes inside an expression cannot be re-quoted safely
+        return CodeUnit(inner, "display", value.lineno, start, end, True, prefix="f")
+    return None
+
+
 def _literals(source: str, starts: list[int]) -> list[CodeUnit]:
     try:
         tree = ast.parse(source)
@@ -261,7 +312,13 @@ def _literals(source: str, starts: list[int]) -> list[CodeUnit]:
 
     units: list[CodeUnit] = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not _is_check_call(node):
+        if not isinstance(node, ast.Call):
+            continue
+        for value in display_arguments(node):
+            unit = _display_unit(source, value, char)
+            if unit is not None:
+                units.append(unit)
+        if not _is_check_call(node):
             continue
         for value, role in message_arguments(node):
             if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
@@ -303,7 +360,8 @@ def render_code(source: str, units: list[CodeUnit], translate: Callable[[CodeUni
     for unit in sorted(units, key=lambda u: u.start, reverse=True):
         text = translate(unit)
         if unit.quoted:
-            text = json.dumps(text, ensure_ascii=False)  # a JSON string is a Python literal
+            # a JSON string is a Python literal (and an f-string's literal part)
+            text = unit.prefix + json.dumps(text, ensure_ascii=False)
         else:
             text = text.replace("\n", " ")  # a comment stays on its line
         out = out[: unit.start] + text + out[unit.end :]

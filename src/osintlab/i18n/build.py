@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import ast
 import copy
 import os
 import shutil
@@ -26,7 +27,7 @@ from pathlib import Path
 import nbformat
 import polib
 
-from .._i18n import _
+from .._i18n import DRAFTS_DOMAIN, DRAFTS_ENV, FALLBACK, _
 from .._layout import REPOSITORY
 from ..exceptions import TranslationError
 from ._segments import render_code, render_markdown, split_code, split_markdown
@@ -36,6 +37,7 @@ __all__ = [
     "MARKER",
     "build_language",
     "build_notebook",
+    "code_shape",
     "compile_package",
     "localise_file",
     "localise_folder",
@@ -44,14 +46,48 @@ __all__ = [
 
 #: Ends every piece of text that is still English in a localised notebook.
 MARKER = "⟨EN⟩"
+#: Ends text a national cohort reads in Russian (its own translation is not finished yet).
+RUSSIAN = "⟨RU⟩"
+#: Ends a national draft a cohort reads knowingly (``show_drafts: true``): not yet reviewed.
+DRAFT = "⟨draft⟩"
 BUILD = Path("build") / "locale"
 
 
-def _fallback(text: str) -> str:
+def _fallback(text: str, marker: str = MARKER) -> str:
     if text.rstrip().endswith("|"):  # a table row: the mark goes inside the last column
         head, _bar, tail = text.rstrip().rpartition("|")
-        return f"{head.rstrip()} {MARKER} |{tail}"
-    return f"{text} {MARKER}"
+        return f"{head.rstrip()} {marker} |{tail}"
+    return f"{text} {marker}"
+
+
+def found_for(root: Path, lang: str, module: str, notebook: str, *, drafts: bool = False
+              ) -> dict[str, str]:
+    """What a trainee of ``lang`` reads for each message of one notebook, marked by source.
+
+    A finished translation as it is; for a national language (kk, ky, tg, tk, uz), a
+    message not yet finished in it is the reviewed Russian, ending in ⟨RU⟩ (with ``drafts``,
+    an unreviewed national draft first, ending in ⟨draft⟩); what is left stays English, with
+    ⟨EN⟩ (added by ``build_notebook``).
+
+    Example:
+        >>> found = found_for(Path("."), "kk", "m00-getting-started", "01-jupyter.ipynb")
+        >>> next(iter(found.values())).endswith(("⟨RU⟩", "⟨draft⟩")) or True
+        True
+    """
+    own = catalogue_path(root, lang, module, notebook)
+    found: dict[str, str] = {}
+    if lang in FALLBACK:
+        reviewed = translations(catalogue_path(root, FALLBACK[lang], module, notebook))
+        found.update({k: _fallback(v, RUSSIAN) for k, v in reviewed.items()})
+        if drafts:
+            found.update({k: _fallback(v, DRAFT)
+                          for k, v in translations(own, drafts=True).items()})
+    found.update(translations(own))
+    return found
+
+
+def _drafts(drafts: bool | None) -> bool:
+    return bool(os.environ.get(DRAFTS_ENV)) if drafts is None else drafts
 
 
 def build_notebook(
@@ -86,6 +122,34 @@ def _masked(source: str, kind: str) -> str:
     return render_markdown(split_markdown(source), lambda unit: "")  # for a Markdown cell
 
 
+class _TextBlanked(ast.NodeTransformer):
+    """Every text literal and f-string made empty: what is left is the code itself."""
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        return ast.Constant("") if isinstance(node.value, str) else node
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        # the {expressions} must stay, in any order (a translation may reorder them)
+        kept = sorted(ast.dump(v) for v in node.values if isinstance(v, ast.FormattedValue))
+        return ast.Constant("f:" + "|".join(kept))
+
+
+def code_shape(source: str) -> str | None:
+    """The cell's syntax tree with text and comments left out (``None`` if it is not Python).
+
+    Two cells with the same shape run the same code; only what they say differs.
+
+    Example:
+        >>> code_shape('print("Hello")  # greet') == code_shape('print("Привет")')
+        True
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None  # IPython magics: the masked comparison in ``validate`` still holds
+    return ast.dump(_TextBlanked().visit(tree))
+
+
 def validate(source: nbformat.NotebookNode, built: nbformat.NotebookNode) -> list[str]:
     """What a localised notebook changed beyond its text; ``[]`` when it is sound.
 
@@ -111,7 +175,10 @@ def validate(source: nbformat.NotebookNode, built: nbformat.NotebookNode) -> lis
         if old.metadata.get("nbgrader") != new.metadata.get("nbgrader"):
             problems.append(_("{where}: its nbgrader metadata changed").format(where=where))
         # code must stay code; Markdown may change shape (a translation can join lines)
-        if old.cell_type == "code" and _masked(old.source, "code") != _masked(new.source, "code"):
+        if old.cell_type == "code" and (
+            _masked(old.source, "code") != _masked(new.source, "code")
+            or code_shape(old.source) != code_shape(new.source)
+        ):
             problems.append(
                 _("{where}: more than its text changed (code or structure)").format(where=where)
             )
@@ -147,7 +214,7 @@ def _build_file(source: Path, target: Path, found: dict[str, str]) -> Path:
 
 
 def localise_file(source: Path, target: Path, lang: str, module: str,
-                  root: Path = REPOSITORY) -> Path:
+                  root: Path = REPOSITORY, *, drafts: bool | None = None) -> Path:
     """Write ``source`` (a notebook of ``module``) in ``lang`` to ``target``.
 
     Example:
@@ -156,11 +223,12 @@ def localise_file(source: Path, target: Path, lang: str, module: str,
         '01.ipynb'
     """
     check_language(lang)
-    found = translations(catalogue_path(root, lang, module, Path(source).name))
+    found = found_for(root, lang, module, Path(source).name, drafts=_drafts(drafts))
     return _build_file(Path(source), Path(target), found)
 
 
-def localise_folder(folder: Path, lang: str, module: str, root: Path = REPOSITORY) -> list[Path]:
+def localise_folder(folder: Path, lang: str, module: str, root: Path = REPOSITORY, *,
+                    drafts: bool | None = None) -> list[Path]:
     """Translate, in place, every notebook of ``module`` in ``folder`` (a course's source).
 
     Example:
@@ -169,12 +237,13 @@ def localise_folder(folder: Path, lang: str, module: str, root: Path = REPOSITOR
     """
     check_language(lang)
     return [
-        _build_file(path, path, translations(catalogue_path(root, lang, module, path.name)))
+        _build_file(path, path, found_for(root, lang, module, path.name, drafts=_drafts(drafts)))
         for path in sorted(Path(folder).glob("*.ipynb"))
     ]
 
 
-def localise_mistake(root: Path, lang: str, module: str, exercise: str, target: Path) -> Path:
+def localise_mistake(root: Path, lang: str, module: str, exercise: str, target: Path, *,
+                     drafts: bool | None = None) -> Path:
     """The typical-mistake hand-in of ``module`` in ``lang`` (translated like the exercise).
 
     Example:
@@ -182,7 +251,8 @@ def localise_mistake(root: Path, lang: str, module: str, exercise: str, target: 
         ...                  Path("/tmp/m00.ipynb"))  # doctest: +SKIP
     """
     source = Path(root) / "grading" / "mistakes" / f"{module}.ipynb"
-    return _build_file(source, target, translations(catalogue_path(root, lang, module, exercise)))
+    return _build_file(source, target,
+                       found_for(root, lang, module, exercise, drafts=_drafts(drafts)))
 
 
 def compile_package(root: Path, lang: str) -> Path | None:
@@ -206,10 +276,22 @@ def compile_package(root: Path, lang: str) -> Path | None:
     scratch = target.with_suffix(".tmp")
     finished.save_as_mofile(str(scratch))
     os.replace(scratch, target)
+    drafts = [e for e in catalogue.fuzzy_entries() if e.msgstr and not e.obsolete]
+    draft_file = target.with_name(f"{DRAFTS_DOMAIN}.mo")
+    if lang in FALLBACK and drafts:  # national drafts, read only where a cohort asks for them
+        unreviewed = polib.POFile(wrapwidth=100)
+        unreviewed.metadata = catalogue.metadata
+        for entry in drafts:
+            unreviewed.append(polib.POEntry(msgid=entry.msgid, msgstr=entry.msgstr))
+        unreviewed.save_as_mofile(str(scratch))
+        os.replace(scratch, draft_file)
+    elif draft_file.exists():
+        draft_file.unlink()
     return target
 
 
-def build_language(root: Path, lang: str, out: Path | None = None) -> list[Path]:
+def build_language(root: Path, lang: str, out: Path | None = None, *,
+                   drafts: bool | None = None) -> list[Path]:
     """Localised notebooks of every module (and mistake hand-ins), plus the package catalogue.
 
     Writes ``<out>/notebooks/<module>/*.ipynb`` and ``<out>/grading/mistakes/<module>.ipynb``
@@ -231,10 +313,11 @@ def build_language(root: Path, lang: str, out: Path | None = None) -> list[Path]
             shutil.rmtree(target)
         for entry in module.notebooks:
             path = root / "notebooks" / module.id / entry["file"]
-            found = translations(catalogue_path(root, lang, module.id, entry["file"]))
+            found = found_for(root, lang, module.id, entry["file"], drafts=_drafts(drafts))
             written.append(_build_file(path, target / entry["file"], found))
         if (root / "grading" / "mistakes" / f"{module.id}.ipynb").is_file() and module.exercise:
             mistake = out / "grading" / "mistakes" / f"{module.id}.ipynb"
-            written.append(localise_mistake(root, lang, module.id, module.exercise, mistake))
+            written.append(localise_mistake(root, lang, module.id, module.exercise, mistake,
+                                            drafts=drafts))
     compiled = compile_package(root, lang)
     return [*written, *([compiled] if compiled else [])]

@@ -91,8 +91,10 @@ def load(path: Path) -> polib.POFile:
         ) from error
 
 
-def translations(path: Path) -> dict[str, str]:
+def translations(path: Path, *, drafts: bool = False) -> dict[str, str]:
     """The finished translations of a catalogue (fuzzy and empty ones left out).
+
+    With ``drafts``, only the fuzzy ones (the drafts a native reviewer has not confirmed).
 
     Example:
         >>> translations(Path("missing.po"))
@@ -103,7 +105,7 @@ def translations(path: Path) -> dict[str, str]:
     return {
         e.msgid: e.msgstr
         for e in load(path)
-        if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
+        if e.msgstr and not e.obsolete and ("fuzzy" in e.flags) == drafts
     }
 
 

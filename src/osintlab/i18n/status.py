@@ -1,4 +1,6 @@
-"""Step 3: how far each language is, per module: translated, fuzzy, untranslated, percent.
+"""Step 3: how far each language is, per module: translated, fuzzy, untranslated, percent,
+and what a trainee of that language actually reads: their own language (reviewed), Russian
+(a national language's fallback, marked ⟨RU⟩) or English (marked ⟨EN⟩).
 
 The package's own catalogue counts as the module ``osintlab``. Obsolete messages (text that
 left the source) are kept in the files but not counted.
@@ -15,6 +17,7 @@ import csv
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
+from .._i18n import FALLBACK
 from .._layout import REPOSITORY
 from .catalog import LANGUAGES, load
 
@@ -30,6 +33,10 @@ class Status:
     translated: int = 0
     fuzzy: int = 0
     untranslated: int = 0
+    # what a trainee of this language reads: its own (reviewed) text, Russian, or English
+    reads_own: int = 0
+    reads_russian: int = 0
+    reads_english: int = 0
 
     @property
     def total(self) -> int:
@@ -53,17 +60,27 @@ class Status:
 
     def add(self, other: Status) -> None:
         """Add another row's counts to this one."""
-        self.translated += other.translated
-        self.fuzzy += other.fuzzy
-        self.untranslated += other.untranslated
+        for name in ("translated", "fuzzy", "untranslated", "reads_own", "reads_russian",
+                     "reads_english"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _count(path: Path, lang: str, module: str) -> Status:
+def _finished(entry) -> bool:
+    return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete
+
+
+def _count(path: Path, lang: str, module: str, reviewed: Path | None = None) -> Status:
+    """Counts of one catalogue; ``reviewed`` is the Russian one a national cohort falls back to."""
     catalogue = load(path)
     current = [e for e in catalogue if not e.obsolete]
     fuzzy = sum("fuzzy" in e.flags for e in current)
-    translated = sum(bool(e.msgstr) and "fuzzy" not in e.flags for e in current)
-    return Status(lang, module, translated, fuzzy, len(current) - fuzzy - translated)
+    translated = sum(_finished(e) for e in current)
+    russian: set[str] = set()
+    if reviewed is not None and reviewed.is_file():
+        russian = {e.msgid for e in load(reviewed) if _finished(e)}
+    by_russian = sum(not _finished(e) and e.msgid in russian for e in current)
+    return Status(lang, module, translated, fuzzy, len(current) - fuzzy - translated,
+                  translated, by_russian, len(current) - translated - by_russian)
 
 
 def language_status(root: Path = REPOSITORY, languages: list[str] | None = None) -> list[Status]:
@@ -80,7 +97,9 @@ def language_status(root: Path = REPOSITORY, languages: list[str] | None = None)
             relative = path.relative_to(folder)
             module = relative.parts[0] if len(relative.parts) > 1 else path.stem
             row = rows.setdefault((lang, module), Status(lang, module))
-            row.add(_count(path, lang, module))
+            fallback = FALLBACK.get(lang)
+            reviewed = Path(root) / "locale" / fallback / relative if fallback else None
+            row.add(_count(path, lang, module, reviewed))
     return [rows[key] for key in sorted(rows, key=lambda k: (k[0], k[1] == "osintlab", k[1]))]
 
 
