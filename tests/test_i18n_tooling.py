@@ -271,6 +271,19 @@ def test_glossary_check_flags_english_term_without_its_russian(tmp_path):
     assert "'electronic evidence'" in problems[1]
 
 
+def test_glossary_notes_can_accept_an_alternative_wording(tmp_path):
+    """Does 'ru also:' in the notes let a fitting alternative pass, and nothing else?"""
+    glossary = [{"en": "collection", "ru": "сбор информации",
+                 "notes": "ru also: собранные материалы; сбор. Keep it plain."}]
+    catalogue = polib.POFile()
+    catalogue.append(_entry("Hash the collection.", "Вычислите хеш собранных материалов."))
+    catalogue.append(_entry("Plan the collection.", "Спланируйте добычу."))
+    path = tmp_path / "fixture.po"
+    catalogue.save(str(path))
+    problems = glossary_problems(path, glossary)
+    assert len(problems) == 1 and "добычу" in problems[0]
+
+
 def test_check_skips_the_glossary_only_when_the_file_is_missing(tmp_path):
     """Without locale/glossary.csv, does the check say so clearly and still run the rest?"""
     root = _small_repo(tmp_path, ["Run `len(x)`."])

@@ -136,6 +136,20 @@ def _uses(text: str, russian: str) -> bool:
     return False
 
 
+def alternatives(row: dict[str, str], lang: str = "ru") -> list[str]:
+    """Other wordings the glossary's notes accept for a term (``ru also: сбор; собранное``).
+
+    Where the glossary's term does not fit a sentence, its notes may name the accepted
+    alternatives for a language, so the check stops forcing the term.
+
+    Example:
+        >>> alternatives({"notes": "ru also: сбор; собранное. Keep it short."})
+        ['сбор', 'собранное']
+    """
+    found = re.search(rf"\b{re.escape(lang)} also:\s*([^.|]+)", row.get("notes") or "")
+    return [w.strip() for w in found.group(1).split(";") if w.strip()] if found else []
+
+
 def glossary_problems(catalogue: Path, rows: list[dict[str, str]], lang: str = "ru") -> list[str]:
     """Messages whose English uses a glossary term but whose translation lacks the term's word.
 
@@ -157,9 +171,10 @@ def glossary_problems(catalogue: Path, rows: list[dict[str, str]], lang: str = "
             term, wanted = row["en"].strip(), (row.get(lang) or "").strip()
             if not wanted:
                 continue
+            accepted = ";".join([wanted, *alternatives(row, lang)])
             said = re.search(rf"\b{re.escape(term)}(?:s|es)?\b", english, re.I)
             kept = term.lower() in entry.msgstr.lower()  # kept in English: a name, e.g. `usernames`
-            if said and not kept and not _uses(entry.msgstr, wanted):
+            if said and not kept and not _uses(entry.msgstr, accepted):
                 problems.append(
                     f"{catalogue}: "
                     + _("'{term}' should be translated as '{wanted}' (glossary) in: {message}")
