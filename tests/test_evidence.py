@@ -125,6 +125,11 @@ def test_warc_passes_warcio_check_and_holds_the_exchange(captured, site):
     assert payload == site.pages["/offer/17"][1]
     assert response.rec_headers.get_header("WARC-Target-URI") == site.url("/offer/17")
     assert json.loads(records["metadata"][1])["item"] == "E0001"
+    request = records["request"][0]
+    assert request.http_headers.to_str().splitlines()[0] == "GET /offer/17 HTTP/1.1"
+    assert request.http_headers.get_header("Host") == site.url("/").split("/")[2]
+    assert records["metadata"][0].rec_headers.get_header("WARC-Target-URI") == \
+        "urn:osintlab:record:" + site.url("/offer/17")
 
 
 def test_case_packages_as_a_valid_wacz(captured, site):

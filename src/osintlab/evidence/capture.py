@@ -339,9 +339,8 @@ class EvidenceWARCWriter:
         request_headers.insert(0, ("Host", split.netloc))
         request = writer.create_warc_record(
             url, "request", payload=io.BytesIO(b""), length=0,
-            http_headers=warc_headers(
-                request_headers, f"{fetched.method} {path} {fetched.http_version}",
-                fetched.http_version,
+            http_headers=warc_headers(  # a request line names its protocol last, never first
+                request_headers, f"{fetched.method} {path} {fetched.http_version}", "",
             ),
             warc_headers_dict={"WARC-Date": warc_date},
         )
@@ -357,12 +356,15 @@ class EvidenceWARCWriter:
             "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
         )
         meta_bytes = json.dumps(metadata, ensure_ascii=False, sort_keys=True).encode()
+        # The record describes the page; it is not the page. Its own urn: target keeps a replay
+        # tool (pywb, ReplayWeb.page) from serving it for the page's address.
         meta = writer.create_warc_record(
-            url, "metadata", payload=io.BytesIO(meta_bytes), length=len(meta_bytes),
-            warc_content_type="application/json",
+            f"urn:osintlab:record:{url}", "metadata", payload=io.BytesIO(meta_bytes),
+            length=len(meta_bytes), warc_content_type="application/json",
             warc_headers_dict={
                 "WARC-Date": warc_date,
                 "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+                "WARC-Refers-To": response.rec_headers.get_header("WARC-Record-ID"),
             },
         )
         writer.write_record(response)
