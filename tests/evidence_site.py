@@ -51,6 +51,7 @@ class Site:
         }
         self.redirects = {"/old-offer": "/offer/17"}
         self.requests: list[str] = []
+        self.user_agents: list[str] = []  # what each request called itself
         self.server: http.server.ThreadingHTTPServer | None = None
 
     def url(self, path: str) -> str:
@@ -65,6 +66,7 @@ class Site:
 
             def do_GET(self) -> None:
                 site.requests.append(self.path)
+                site.user_agents.append(self.headers.get("User-Agent", ""))
                 if self.path in site.redirects:
                     self.send_response(301)
                     self.send_header("Location", site.redirects[self.path])

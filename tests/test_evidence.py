@@ -68,7 +68,11 @@ def test_capture_keeps_the_bytes_and_records_what_the_protocol_asks(captured, si
     assert record["tool"]["name"] == "osintlab" and record["tool"]["warcio"]
     assert record["html_source"] == record["file"]["original"]
     assert record["method"] == "HTTP GET, following redirects"
-    assert "User-Agent naming this tool" in record["changes"][0]
+    assert "with the User-Agent recorded in this record" in record["changes"][0]
+    # OPSEC: the site is told nothing about evidence or this tool, and the record says what it saw
+    sent = dict(record["http"]["request"]["headers"])["User-Agent"]
+    assert sent == _capture.USER_AGENT and "osintlab" not in sent.lower()
+    assert "evidence" not in sent.lower()
     # the working copy is separate: changing it leaves the evidence intact
     working = case.root / "items" / "E0001" / record["file"]["working"]
     working.write_text("edited by the analyst")
@@ -372,3 +376,15 @@ def test_the_case_persona_is_not_written_on_a_file_copy(site, tmp_path):
     statement.write_text("witness statement, fictional\n", encoding="utf-8")
     assert case.capture(statement)["persona"] is None
     assert case.capture(site.url("/about"), embedded=False)["persona"] == "buyer_almaty_88"
+
+
+def test_a_case_can_name_its_own_user_agent_and_records_it(tmp_path, site):
+    """Is a case's chosen User-Agent sent, kept in case.json and recorded with each item?"""
+    chosen = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    case = open_case(tmp_path / "CASE-UA", investigator="A. Karimova",
+                              screenshots=False, user_agent=chosen)
+    record = case.capture(site.url("/offer/17"), embedded=False)
+    assert dict(record["http"]["request"]["headers"])["User-Agent"] == chosen
+    assert site.user_agents[-1] == chosen
+    reopened = open_case(tmp_path / "CASE-UA")
+    assert reopened.user_agent == chosen

@@ -30,7 +30,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .._i18n import _
 from ..exceptions import CaptureFailed
 
-USER_AGENT = "osintlab/{version} (evidence capture; +training)"
+#: What a capture calls itself by default: an ordinary desktop browser, so that a suspect's
+#: server is not told that evidence is being captured (OPSEC). A case may set its own
+#: (``open_case(..., user_agent=...)``); every item records the one it used.
+USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36"
+)
 MAX_BODY = 512 * 1024 * 1024  # bytes one web capture may hold; a larger one is refused
 EMBEDDED_TAGS = {
     "img": ("src",), "video": ("src", "poster"), "audio": ("src",), "source": ("src",),
@@ -144,14 +150,12 @@ def from_response(response, *, body: bytes | None = None) -> Fetched:
     )
 
 
-def fetch(url: str, session=None, timeout: float = 30) -> Fetched:
+def fetch(url: str, session=None, timeout: float = 30, user_agent: str | None = None) -> Fetched:
     """GET ``url`` following redirects; the body is kept exactly as served."""
     import requests
 
-    from .. import __version__
-
     session = session or requests.Session()
-    headers = {"User-Agent": USER_AGENT.format(version=__version__), "Accept-Encoding": "identity"}
+    headers = {"User-Agent": user_agent or USER_AGENT, "Accept-Encoding": "identity"}
     try:
         response = session.get(url, headers=headers, timeout=timeout, stream=True)
         body = _bounded_body(response, url)

@@ -122,8 +122,8 @@ def _texts() -> dict[str, str]:
     return {
         "web_changes": _(
             "The content was stored byte for byte as received. The site received one "
-            "request from this machine (GET, User-Agent naming this tool) and may have "
-            "logged it."
+            "request from this machine (GET, with the User-Agent recorded in this record) and "
+            "may have logged it."
         ),
         "response_changes": _(
             "The content was stored as the requests.Response given to capture() held it. "
@@ -187,6 +187,7 @@ class Case:
         persona: str | None = None,
         screenshots: bool = True,
         session=None,
+        user_agent: str | None = None,
         _recover: bool = True,
     ) -> None:
         self.root = Path(root)
@@ -198,6 +199,8 @@ class Case:
         self.tsa_ca = Path(tsa_ca) if tsa_ca else None
         self.persona = persona
         self.screenshots = screenshots
+        #: the User-Agent of this case's own requests (recorded with each item's request)
+        self.user_agent = user_agent or settings.get("user_agent") or _capture.USER_AGENT
         self.session = session
         self.recovered: list[str] = []
         self._by_hash: dict[str, str] | None = None
@@ -223,7 +226,8 @@ class Case:
 
         Through the case's own session (the sandbox in a classroom), never by the browser.
         """
-        got = _capture.fetch(url, session=self.session, timeout=10)
+        got = _capture.fetch(url, session=self.session, timeout=10,
+                                 user_agent=self.user_agent)
         return got.status or 200, got.headers, got.body
 
     # -- reading ---------------------------------------------------------------------
@@ -396,7 +400,7 @@ class Case:
                     ).format(url=text),
                     url=text,
                 )
-            return _capture.fetch(text, session=self.session)
+            return _capture.fetch(text, session=self.session, user_agent=self.user_agent)
         path = Path(source)
         if not path.is_file():
             raise CaptureFailed(
@@ -621,7 +625,7 @@ class Case:
         for url in _capture.embedded_urls(fetched.body, fetched.final_url or fetched.url):
             started = self.now()
             try:
-                child = _capture.fetch(url, session=self.session)
+                child = _capture.fetch(url, session=self.session, user_agent=self.user_agent)
             except CaptureFailed as error:
                 why = error.why
             else:
@@ -1146,11 +1150,15 @@ def open_case(
     persona: str | None = None,
     screenshots: bool = True,
     session=None,
+    user_agent: str | None = None,
 ) -> Case:
     """Create or open the case folder ``case`` (a case id like ``CASE-2024-017``, or a path).
 
     A new case needs the investigator's name. ``tsa_url`` (with ``tsa_ca``, the authority's
     CA certificate) makes every capture carry an RFC 3161 timestamp from that authority.
+    ``user_agent`` is what the case's requests call themselves (default: an ordinary desktop
+    browser, :data:`~osintlab.evidence.capture.USER_AGENT`, so that a site is not told that
+    evidence is being captured); it is kept in case.json and recorded with every item.
 
     Example:
         >>> case = open_case("CASE-2024-017", investigator="A. Karimova")  # doctest: +SKIP
@@ -1164,7 +1172,8 @@ def open_case(
         )
     if (root / "case.json").is_file():
         return Case(root, investigator=investigator, tsa_url=tsa_url, tsa_ca=tsa_ca,
-                    persona=persona, screenshots=screenshots, session=session)
+                    persona=persona, screenshots=screenshots, session=session,
+                    user_agent=user_agent)
     if not investigator or not str(investigator).strip():
         raise EvidenceError(
             _("A new case needs the investigator's name: "
@@ -1178,6 +1187,8 @@ def open_case(
             "format": FORMAT, "case": root.name, "investigator": investigator,
             "created": _utc(dt.datetime.now(dt.UTC)), "tsa_url": tsa_url,
         }
+        if user_agent:
+            settings["user_agent"] = user_agent
         if tsa_ca:
             (root / "tsa").mkdir(exist_ok=True)
             shutil.copyfile(tsa_ca, root / "tsa" / "ca.pem")
@@ -1187,7 +1198,8 @@ def open_case(
         write_atomic(root / "README.txt", _readme_text(root.name).encode(), sync=Case.sync)
         opened = Case(root, investigator=investigator, tsa_url=tsa_url,
                       tsa_ca=root / "tsa" / "ca.pem" if tsa_ca else None, persona=persona,
-                      screenshots=screenshots, session=session, _recover=False)
+                      screenshots=screenshots, session=session, user_agent=user_agent,
+                      _recover=False)
         opened._append({"action": "open", "case": root.name, "case_json": _sha256(data)})
     except OSError as error:
         raise _os_error(error, root) from error
