@@ -388,3 +388,61 @@ def test_a_case_can_name_its_own_user_agent_and_records_it(tmp_path, site):
     assert site.user_agents[-1] == chosen
     reopened = open_case(tmp_path / "CASE-UA")
     assert reopened.user_agent == chosen
+
+
+def test_a_web_capture_records_the_public_address_the_site_saw_and_the_vpn(tmp_path):
+    """Is the address service's answer (what para 155 asks) and the declared VPN recorded?"""
+    from osintlab import datasets, sandbox
+    from osintlab.sandbox import SandboxServer
+
+    server = SandboxServer(datasets.root() / "web", tsa=False, public_address="203.0.113.77")
+    server.start()
+    try:
+        case = open_case(tmp_path / "CASE-IP", investigator="A. Karimova", screenshots=False,
+                         session=sandbox.session(server), connection="the unit's VPN, exit Almaty")
+        record = case.capture("http://bazaar.example/robots.txt")
+    finally:
+        server.stop()
+    connection = record["connection"]
+    assert connection["public_address"] == "203.0.113.77"
+    assert connection["service"] == "http://address.example/"
+    assert connection["vpn_or_proxy"] == "the unit's VPN, exit Almaty"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", connection["checked_at"])
+    assert open_case(tmp_path / "CASE-IP").connection == "the unit's VPN, exit Almaty"
+
+
+def test_without_an_address_service_the_record_says_it_was_not_checked(tmp_path, site):
+    """Off the fictional internet with no service named, is 'not checked' said, not invented?"""
+    case = open_case(tmp_path / "CASE-NOIP", investigator="A. Karimova", screenshots=False)
+    record = case.capture(site.url("/offer/17"), embedded=False)
+    assert record["connection"]["public_address"] is None
+    assert "not checked" in record["connection"]["note"]
+    assert record["connection"]["vpn_or_proxy"].startswith("none declared")
+
+
+def test_a_file_says_who_supplied_it_and_unknown_honestly_when_not_said(tmp_path, site):
+    """Does a file copy carry its provenance, 'not stated' without it, and no connection?"""
+    case = open_case(tmp_path / "CASE-FILE", investigator="A. Karimova", screenshots=False)
+    first, second = tmp_path / "statement.txt", tmp_path / "photo.txt"
+    first.write_text("statement")
+    second.write_text("photo")
+    given = case.capture(first, provenance="handed over by the victim on a USB stick")
+    unknown = case.capture(second)
+    assert given["provenance"] == "handed over by the victim on a USB stick"
+    assert unknown["provenance"].startswith("Not stated at capture")
+    assert given["connection"] is None
+    with pytest.raises(EvidenceError, match="provenance= is for files"):
+        case.capture(requests.get(site.url("/about"), timeout=10), provenance="x")
+
+
+def test_an_unsynchronised_clock_is_a_warning_in_the_record(tmp_path, site, monkeypatch):
+    """When the clock is not synchronised, does the record (and the trainee) get a warning?"""
+    monkeypatch.setattr(_capture, "clock_state",
+                        lambda: {"synchronised": False, "how": "kernel clock state (adjtimex)"})
+    case = open_case(tmp_path / "CASE-CLOCK", investigator="A. Karimova", screenshots=False)
+    with pytest.warns(UserWarning, match="NOT synchronised"):
+        record = case.capture(site.url("/offer/17"), embedded=False)
+    assert any("NOT synchronised" in w for w in record["warnings"])
+    monkeypatch.setattr(_capture, "clock_state",
+                        lambda: {"synchronised": True, "how": "kernel clock state (adjtimex)"})
+    assert case.capture(site.url("/about"), embedded=False)["warnings"] == []

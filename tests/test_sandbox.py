@@ -387,7 +387,8 @@ def test_session_uses_the_server_named_by_the_environment(server, monkeypatch):
     """With OSINTLAB_SANDBOX_URL set (lab or hub), does session() use that running server?"""
     monkeypatch.setenv("OSINTLAB_SANDBOX_URL", server.url)
     web = sandbox.session()
-    assert web.sandbox_hosts == ["forum.example", "shop.example", "tsa.example"]
+    assert web.sandbox_hosts == ["address.example", "forum.example", "shop.example",
+                                 "tsa.example"]
     assert web.get("http://shop.example/listings").status_code == 200
     assert sandbox._server is None  # nothing started in this process
 
@@ -398,7 +399,8 @@ def test_browse_mode_start_page_lists_the_sites(server):
     page = requests.get(server.url + "/", headers={"X-Forwarded-Prefix": "/user/t1/osintlab-sandbox"})
     soup = BeautifulSoup(page.text, "html.parser")
     links = [a["href"] for a in soup.find_all("a")]
-    assert links == ["/user/t1/osintlab-sandbox/forum.example/",
+    assert links == ["/user/t1/osintlab-sandbox/address.example/",  # what is my address
+                     "/user/t1/osintlab-sandbox/forum.example/",
                      "/user/t1/osintlab-sandbox/shop.example/",
                      "/user/t1/osintlab-sandbox/tsa.example/"]  # the classroom TSA
 
@@ -511,7 +513,8 @@ def test_python_m_osintlab_sandbox_serves_until_stopped():
         assert "The fictional internet is at http://127.0.0.1:" in line
         address = line.split(" at ", 1)[1].split()[0]
         hosts = requests.get(address + "/.sandbox/hosts").json()
-        assert sorted(hosts) == ["forum.example", "shop.example", "tsa.example"]
+        assert sorted(hosts) == ["address.example", "forum.example", "shop.example",
+                                 "tsa.example"]
     finally:
         process.terminate()
         process.wait(30)

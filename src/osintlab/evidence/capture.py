@@ -63,6 +63,7 @@ class Fetched:
     changes: list[str] = field(default_factory=list)
     source_path: str | None = None
     requested_here: bool = False  # fetch() made the request, not the notebook's own code
+    provenance: str | None = None  # for a file: who supplied it, how, on what medium
 
     @property
     def is_web(self) -> bool:

@@ -16,6 +16,7 @@ import datetime as dt
 import errno
 import hashlib
 import io
+import ipaddress
 import json
 import os
 import platform
@@ -23,6 +24,7 @@ import re
 import shutil
 import socket
 import tempfile
+import time
 import warnings
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -138,6 +140,20 @@ def _texts() -> dict[str, str]:
         "method_get": _("HTTP GET, following redirects"),
         "method_response": _("a requests.Response given to capture()"),
         "method_copy": _("file copy"),
+        "provenance_unknown": _(
+            "Not stated at capture: who supplied the file, how and on what medium is unknown "
+            "to this record. Add it to the protocol."
+        ),
+        "clock_unsynced": _(
+            "This computer's clock was NOT synchronised with a time server when the item was "
+            "collected: its times may be off. Compare the clock with a trusted time source, "
+            "write down the difference in the protocol, and fix the time synchronisation."
+        ),
+        "clock_unknown": _(
+            "Whether this computer's clock was synchronised could not be read here: compare it "
+            "with a trusted time source and write down the difference in the protocol."
+        ),
+        "no_vpn_declared": _("none declared (an ordinary connection of this computer)"),
     }
 
 
@@ -188,6 +204,8 @@ class Case:
         screenshots: bool = True,
         session=None,
         user_agent: str | None = None,
+        connection: str | None = None,
+        address_service: str | None = None,
         _recover: bool = True,
     ) -> None:
         self.root = Path(root)
@@ -201,6 +219,12 @@ class Case:
         self.screenshots = screenshots
         #: the User-Agent of this case's own requests (recorded with each item's request)
         self.user_agent = user_agent or settings.get("user_agent") or _capture.USER_AGENT
+        #: how this machine reaches the internet: a VPN, a proxy, or an ordinary connection
+        self.connection = connection or settings.get("connection")
+        #: the "what is my address" service asked for the public address sites see
+        self.address_service = address_service or settings.get("address_service") or (
+            "http://address.example/" if _is_sandbox(session) else None)
+        self._public: tuple[float, dict] | None = None
         self.session = session
         self.recovered: list[str] = []
         self._by_hash: dict[str, str] | None = None
@@ -357,6 +381,42 @@ class Case:
         self._last_number = max(numbers)
         return f"E{self._last_number + 1:04d}"
 
+    def _warn_clock(self, message: str) -> None:
+        """Say once per case session, aloud, what every record of the session also says."""
+        if not getattr(self, "_clock_warned", False):
+            self._clock_warned = True
+            warnings.warn(message, stacklevel=5)  # points at the cell that captured
+
+    def _connection(self) -> dict:
+        """How sites saw this computer: its public address (asked of the case's address
+        service at most every ten minutes) and the declared VPN or proxy."""
+        now = time.monotonic()
+        if self._public is None or now - self._public[0] > 600:
+            self._public = (now, self._ask_public_address())
+        return {**self._public[1],
+                "vpn_or_proxy": self.connection or _texts()["no_vpn_declared"]}
+
+    def _ask_public_address(self) -> dict:
+        checked = _utc(self.now())
+        if not self.address_service:
+            return {"public_address": None, "checked_at": checked, "service": None,
+                    "note": _("not checked: the case has no address service "
+                              "(open_case(..., address_service=...))")}
+        try:
+            import requests
+
+            getter = self.session or requests
+            reply = getter.get(self.address_service, timeout=10,
+                               headers={"User-Agent": self.user_agent})
+            found = re.search(r"[0-9a-fA-F.:]{3,45}", reply.text or "")
+            address = str(ipaddress.ip_address(found.group(0))) if found else None
+            note = "" if address else _("the service's answer holds no address")
+        except Exception as error:  # any failure is recorded, never raised
+            address, note = None, _("the service could not be asked: {why}").format(
+                why=type(error).__name__)
+        return {"public_address": address, "checked_at": checked,
+                "service": self.address_service, "note": note}
+
     def capture(
         self,
         source: Any,
@@ -366,8 +426,13 @@ class Case:
         again: bool = False,
         embedded: bool = True,
         screenshot: bool | None = None,
+        provenance: str | None = None,
     ) -> dict:
         """Capture a URL, a ``requests.Response`` or a file; return its record (a dict).
+
+        For a file, ``provenance`` says who supplied it, how and on what medium ("handed over
+        by the victim on a USB stick, 2024-05-02"); without it the record says honestly that
+        this was not stated. A web capture records the public address the site saw instead.
 
         The bytes are kept unchanged as the evidentiary copy, hashed (SHA-256 and MD5) at
         collection, and described as the Berkeley Protocol asks (URL and final URL, HTTP
@@ -381,6 +446,14 @@ class Case:
         """
         started = self.now()  # the act begins with the request (or the file copy)
         fetched = self._fetch(source)
+        if provenance is not None:
+            if fetched.is_web:
+                raise EvidenceError(_(
+                    "provenance= is for files (who supplied the file, how, on what medium); a "
+                    "web capture records its address and the connection instead. Put what you "
+                    "want to say about this page in note=."
+                ))
+            fetched.provenance = str(provenance)
         record = self._store(fetched, note, persona=persona, again=again,
                              screenshot=screenshot, started=started)
         if embedded and fetched.is_web and fetched.is_html:
@@ -548,6 +621,12 @@ class Case:
             files["timestamp.tsr"] = _sha256(token)
             timestamp = {"file": "timestamp.tsr", "tsa_url": self.tsa_url,
                          "covers": f"original/{fetched.filename}"}
+        clock = _capture.clock_state()
+        cautions = []
+        if clock.get("synchronised") is not True:
+            cautions.append(texts["clock_unsynced" if clock.get("synchronised") is False
+                                  else "clock_unknown"])
+            self._warn_clock(cautions[-1])
         record = {
             "item": item,
             "case": self.id,
@@ -574,9 +653,14 @@ class Case:
             "collected_at": when,
             # the act's end: after the screenshot and the time-stamp, before it is logged
             "collection_ended_at": _utc(self.now()),
-            "clock": _capture.clock_state(),
+            "clock": clock,
             "collector": self.investigator,
             "machine": {"hostname": socket.gethostname(), "ip": _capture.machine_ip(url)},
+            # what the site saw: the public address (asked of an address service) and the
+            # declared VPN or proxy; for a file copy, who supplied it, how and on what medium
+            "connection": self._connection() if web else None,
+            "provenance": None if web else (fetched.provenance or texts["provenance_unknown"]),
+            "warnings": cautions,
             # the case's persona is recorded for what was collected through it (the web), never
             # on a file copy: it would disclose a covert method to whoever receives the file
             "persona": (persona or self.persona) if web else persona,
@@ -1141,6 +1225,11 @@ def _library_versions() -> dict[str, str]:
     return dict(_VERSIONS)
 
 
+def _is_sandbox(session: Any) -> bool:
+    """Is ``session`` the course's fictional internet (which has an address service)?"""
+    return type(session).__name__ == "SandboxSession"
+
+
 def open_case(
     case: str | Path,
     investigator: str | None = None,
@@ -1151,6 +1240,8 @@ def open_case(
     screenshots: bool = True,
     session=None,
     user_agent: str | None = None,
+    connection: str | None = None,
+    address_service: str | None = None,
 ) -> Case:
     """Create or open the case folder ``case`` (a case id like ``CASE-2024-017``, or a path).
 
@@ -1159,6 +1250,10 @@ def open_case(
     ``user_agent`` is what the case's requests call themselves (default: an ordinary desktop
     browser, :data:`~osintlab.evidence.capture.USER_AGENT`, so that a site is not told that
     evidence is being captured); it is kept in case.json and recorded with every item.
+    ``connection`` declares a VPN or proxy ("the unit's VPN, exit in Almaty");
+    ``address_service`` is the "what is my address" service whose answer, the public address
+    sites see, each web capture records (the fictional internet has one; elsewhere name the
+    one your unit uses). Both are kept in case.json.
 
     Example:
         >>> case = open_case("CASE-2024-017", investigator="A. Karimova")  # doctest: +SKIP
@@ -1173,7 +1268,8 @@ def open_case(
     if (root / "case.json").is_file():
         return Case(root, investigator=investigator, tsa_url=tsa_url, tsa_ca=tsa_ca,
                     persona=persona, screenshots=screenshots, session=session,
-                    user_agent=user_agent)
+                    user_agent=user_agent, connection=connection,
+                    address_service=address_service)
     if not investigator or not str(investigator).strip():
         raise EvidenceError(
             _("A new case needs the investigator's name: "
@@ -1187,8 +1283,10 @@ def open_case(
             "format": FORMAT, "case": root.name, "investigator": investigator,
             "created": _utc(dt.datetime.now(dt.UTC)), "tsa_url": tsa_url,
         }
-        if user_agent:
-            settings["user_agent"] = user_agent
+        for key, value in (("user_agent", user_agent), ("connection", connection),
+                           ("address_service", address_service)):
+            if value:
+                settings[key] = value
         if tsa_ca:
             (root / "tsa").mkdir(exist_ok=True)
             shutil.copyfile(tsa_ca, root / "tsa" / "ca.pem")
@@ -1199,6 +1297,7 @@ def open_case(
         opened = Case(root, investigator=investigator, tsa_url=tsa_url,
                       tsa_ca=root / "tsa" / "ca.pem" if tsa_ca else None, persona=persona,
                       screenshots=screenshots, session=session, user_agent=user_agent,
+                      connection=connection, address_service=address_service,
                       _recover=False)
         opened._append({"action": "open", "case": root.name, "case_json": _sha256(data)})
     except OSError as error:

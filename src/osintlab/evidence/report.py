@@ -126,11 +126,16 @@ def _form(record: dict, entry: dict, _: Callable[[str], str]) -> list[tuple[str,
         (_("Collected (UTC, ISO 8601)"), record.get("collected_at")),
         (_("Collection ended (UTC, ISO 8601)"), record.get("collection_ended_at")),
         (_("Clock synchronised"), f"{synced} ({clock.get('how', '')})"),
+        (_("Warnings"), " ".join(record.get("warnings") or [])),
         (_("Collector"), record.get("collector")),
         (_("Collecting machine (name, IP)"),
          f"{(record.get('machine') or {}).get('hostname')}, "
          f"{(record.get('machine') or {}).get('ip')}"),
+        (_("Public address the site saw (checked at, service)"), _public(record, _)),
+        (_("VPN or proxy"), (record.get("connection") or {}).get("vpn_or_proxy")),
         (_("Persona used"), record.get("persona") or _("none")),
+        (_("Provenance (who supplied the file, how, on what medium)"),
+         record.get("provenance")),
         (_("Method"), record.get("method")),
         (_("Tool and version"), ", ".join(f"{k} {v}" for k, v in
                                           (record.get("tool") or {}).items())),
@@ -142,6 +147,16 @@ def _form(record: dict, entry: dict, _: Callable[[str], str]) -> list[tuple[str,
         (_("Logged as entry"), str(entry.get("seq"))),
     ]
     return [(label, str(value)) for label, value in rows if value not in (None, "")]
+
+
+def _public(record: dict, _: Callable[[str], str]) -> str:
+    """The public address a web capture's site saw, when and from which service."""
+    connection = record.get("connection")
+    if not connection:
+        return ""
+    address = connection.get("public_address") or connection.get("note") or _("unknown")
+    service = connection.get("service")
+    return f"{address} ({connection.get('checked_at')}, {service})" if service else address
 
 
 def _thumbnail(path: Path, width: int = 900) -> bytes | None:

@@ -117,6 +117,12 @@ class State:
             return 0.0
 
 
+#: The fictional service that tells a collector the public address sites see it come from.
+ADDRESS_HOST = "address.example"
+#: The classroom's public address on the fictional internet (a documentation range, RFC 5737).
+PUBLIC_ADDRESS = "198.51.100.23"
+
+
 # -- the server -----------------------------------------------------------------------------
 class SandboxServer:
     """The fictional internet on one loopback port, with its own state.
@@ -138,6 +144,7 @@ class SandboxServer:
         rate_window: float | None = None,
         rate_limits: bool = True,
         tsa: bool = True,
+        public_address: str = PUBLIC_ADDRESS,
     ) -> None:
         self.web = Path(web)
         self.requested_port = port
@@ -155,6 +162,9 @@ class SandboxServer:
         self.tsa = None
         if tsa and TSA_HOST not in self.sites:
             self.tsa = _mount_tsa(self)
+        self.public_address = public_address
+        if ADDRESS_HOST not in self.sites:
+            _mount_address(self, public_address)
 
     # public ------------------------------------------------------------------------------
     @property
@@ -455,6 +465,27 @@ def _mount_tsa(server: SandboxServer):
 
     server.mount(TSA_HOST, app, _("Classroom time-stamping authority (fictional)"))
     return tsa
+
+
+# -- the "what is my address" service --------------------------------------------------------
+
+
+def _mount_address(server: SandboxServer, address: str) -> None:
+    """Mount ``address.example``: GET / answers the public address, as text (or JSON)."""
+
+    async def app(request: Request) -> Reply:
+        path = request.path.split("?")[0]
+        if path in ("", "/"):
+            return Reply(200, {"Content-Type": "text/plain; charset=utf-8"},
+                         f"{address}\n".encode())
+        if path == "/json":
+            return Reply(200, {"Content-Type": "application/json"},
+                         json.dumps({"ip": address}).encode())
+        return _page(404, _("Page not found"), _("There is no page '{path}' on {host}.").format(
+            path=html.escape(path[:200]), host=ADDRESS_HOST))
+
+    server.mount(ADDRESS_HOST, app,
+                 _("What is my address: the public address sites see you come from (fictional)"))
 
 
 # -- tornado glue ----------------------------------------------------------------------------
