@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -187,3 +189,94 @@ def test_russian_report_has_russian_headings_and_the_same_annex(reported):
     assert rows == annex_from_log(case)
     opened = soup.select("table.custody tr")[1].find_all("td")[3].get_text(strip=True)
     assert opened == _russian("case opened")  # in the report's language, not the session's
+
+
+def test_docx_says_who_wrote_it_when_with_page_numbers_and_signature_lines(reported):
+    """Does the Word file carry its author, title and date, 'page N of M' and signatures?"""
+    case, paths = reported
+    document = Document(str(paths["docx"]))
+    properties = document.core_properties
+    assert properties.author == "Inspector A. Karimova" != "python-docx"
+    assert properties.title == "Case report: CASE-2024-017"
+    written = properties.created
+    assert written.year >= 2025 and written == properties.modified
+    assert case.head() in properties.comments
+    section = document.sections[0]
+    assert section.header.paragraphs[0].text == f"Case report: CASE-2024-017 — {case.head()}"
+    footer = section.footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    assert "Signature:" in section.footer.paragraphs[0].text
+    signatures = next(t for t in document.tables if t.rows[0].cells[0].text == "Role")
+    assert [c.text for c in signatures.rows[1].cells][:2] == ["Report written by",
+                                                               "Inspector A. Karimova"]
+
+
+# Words a Russian report may show in Latin letters: names of protocols, formats, tools and
+# fields that are the same in every language, and the fictional world's names and addresses.
+LATIN_ALLOWED = {
+    "url", "http", "https", "get", "sha", "md", "utc", "iso", "warc", "html", "id", "ip", "vpn",
+    "tsa", "rfc", "chromium", "osintlab", "warcio", "python", "requests", "ok", "png", "txt",
+    "jpeg", "case", "inspector", "karimova", "expert", "sadykov", "prosecutor", "omarova",
+    "kara", "bekov", "usdt", "seller", "kara_bekov", "dns", "adjtimex", "e", "utf",
+    "forensic", "centre", "docx", "the", "price", "list", "offer",
+}
+
+
+def test_the_russian_report_has_no_english_left(tmp_path):
+    """Reading every visible string of the Russian HTML and DOCX: is any English word left?
+
+    The case is worked in an English session (so its records hold English texts) by a
+    Russian-speaking investigator who writes notes and questions in Russian.
+    """
+    site = Site().start()
+    try:
+        case = open_case(tmp_path / "CASE-2024-017", investigator="Инспектор А. Каримова")
+        case.capture(site.url("/old-offer"), note="предложение продавца")
+        case.capture(site.url("/files/price-list.txt"), note="прайс-лист", screenshot=False)
+        source = tmp_path / "statement.txt"
+        source.write_text("заявление")
+        case.capture(source, note="заявление потерпевшего")
+    finally:
+        site.stop()
+    case.transfer(to="Эксперт Б. Садыков", purpose="экспертиза", items="E0002",
+                  questions=["Редактировалось ли фото?"])
+    case.export(wacz=False)
+    paths = case.report(language="ru", summary="Вымышленный продавец.", findings=[
+        {"text": "Продавец предлагает поддельные паспорта.", "items": ["E0001"]}])
+    soup = BeautifulSoup(paths["html"].read_text(encoding="utf-8"), "lxml")
+    for hidden in soup(["script", "style"]):
+        hidden.decompose()
+    document = Document(str(paths["docx"]))
+    texts = [soup.get_text(" ")]
+    texts += [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    texts += [document.sections[0].header.paragraphs[0].text,
+              document.sections[0].footer.paragraphs[0].text]
+    english = set()
+    for text in texts:
+        text = text.replace(socket.gethostname(), " ")  # the machine's name is a name
+        text = re.sub(r"(https?|urn)://\S+|[\w.+-]+@[\w.-]+|\S+/\S+|sha256:[0-9a-f]+|"
+                      r"md5:[0-9a-f]+|\b[0-9a-f]{16,}\b|\bE\d{4}\b|CASE-[\d-]+|"
+                      r"\S+\.(zip|gz|png|txt|html|docx|tsr|pem)\b|\w+\(|\w*_\w*|"
+                      r"User-Agent|SEQ:HASH", " ", text)
+        for word in re.findall(r"[A-Za-z][A-Za-z'-]+", text):
+            if word.lower().rstrip("-") not in LATIN_ALLOWED:
+                english.add(word)
+    assert not english, f"English left in the Russian report: {sorted(english)[:40]}"
+
+
+def test_the_export_carries_the_reports_and_the_timeline_names_its_hash(reported):
+    """Does the archive hold the reports (hashed in its manifest), and the next report its hash?"""
+    import zipfile
+
+    case, _ = reported
+    archive = case.export(wacz=False)
+    with zipfile.ZipFile(archive) as packed:
+        names = packed.namelist()
+        manifest = packed.read("MANIFEST.sha256").decode()
+    assert "CASE-2024-017/report/report-en.docx" in names
+    assert "CASE-2024-017/report/report-en.html" in manifest
+    logged = case.entries()[-1]
+    paths = case.report()
+    text = paths["html"].read_text(encoding="utf-8")
+    assert f"exported as {archive.name} (SHA-256 {logged['sha256']}" in text

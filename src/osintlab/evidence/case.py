@@ -1095,6 +1095,10 @@ class Case:
         members: list[tuple[str, Path]] = []
         for name in ("case.json", "log.jsonl", "log.csv", "README.txt"):
             members.append((f"{self.id}/{name}", self.root / name))
+        reports = self.root / "report"  # the reports written so far travel with the evidence
+        for path in sorted(reports.glob("report-*.*")) if reports.is_dir() else []:
+            if path.suffix in (".html", ".docx"):
+                members.append((f"{self.id}/report/{path.name}", path))
         for folder in ("items", "tsa"):
             base = self.root / folder
             if base.is_dir():
@@ -1218,11 +1222,26 @@ def _library_versions() -> dict[str, str]:
             try:
                 _VERSIONS[name] = version(name)
             except PackageNotFoundError:
-                _VERSIONS[name] = "not installed"
+                _VERSIONS[name] = N_("not installed")
         from .screenshot import chromium_binary
 
-        _VERSIONS["chromium"] = "installed" if chromium_binary() else "not installed"
+        _VERSIONS["chromium"] = _chromium_version(chromium_binary())
     return dict(_VERSIONS)
+
+
+def _chromium_version(binary: str | None) -> str:
+    """What ``chromium --version`` says ("Chromium 120.0.6099.224"), or "not installed"."""
+    if not binary:
+        return N_("not installed")
+    import subprocess
+
+    try:
+        said = subprocess.run([binary, "--version"], capture_output=True, text=True,
+                              timeout=20).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        said = ""
+    found = re.search(r"\d+(\.\d+)+", said)
+    return found.group(0) if found else N_("installed (version unknown)")
 
 
 def _is_sandbox(session: Any) -> bool:

@@ -88,7 +88,8 @@ def _event(entry: dict, _: Callable[[str], str]) -> str:
         return _("handed over to {to}: {purpose}").format(
             to=entry.get("to"), purpose=entry.get("purpose"))
     if action == "export":
-        return _("exported as {archive}").format(archive=entry.get("archive"))
+        return _("exported as {archive} (SHA-256 {sha256}, log head {head})").format(
+            archive=entry.get("archive"), sha256=entry.get("sha256"), head=entry.get("head"))
     return entry.get("text") or str(action)
 
 
@@ -112,7 +113,7 @@ def _form(record: dict, entry: dict, _: Callable[[str], str]) -> list[tuple[str,
         (_("Case"), record.get("case")),
         (_("Kind"), _translated_kind(record, _)),
         (_("Embedded in"), record.get("embedded_in")),
-        (_("Note"), record.get("note")),
+        (_("Note"), _note(record.get("note"), _)),
         (_("URL"), record.get("source_url")),
         (_("Final URL (after redirects)"), record.get("final_url")),
         (_("Redirects"), redirects),
@@ -125,21 +126,22 @@ def _form(record: dict, entry: dict, _: Callable[[str], str]) -> list[tuple[str,
         (_("MD5 at collection"), (record.get("hashes") or {}).get("md5")),
         (_("Collected (UTC, ISO 8601)"), record.get("collected_at")),
         (_("Collection ended (UTC, ISO 8601)"), record.get("collection_ended_at")),
-        (_("Clock synchronised"), f"{synced} ({clock.get('how', '')})"),
-        (_("Warnings"), " ".join(record.get("warnings") or [])),
+        (_("Clock synchronised"), f"{synced} ({_recorded(clock.get('how'), _) or ''})"),
+        (_("Warnings"), " ".join(_recorded(w, _) for w in record.get("warnings") or [])),
         (_("Collector"), record.get("collector")),
         (_("Collecting machine (name, IP)"),
-         f"{(record.get('machine') or {}).get('hostname')}, "
-         f"{(record.get('machine') or {}).get('ip')}"),
+         f"{(record.get('machine') or {}).get('hostname') or _('unknown')}, "
+         f"{(record.get('machine') or {}).get('ip') or _('unknown')}"),
         (_("Public address the site saw (checked at, service)"), _public(record, _)),
-        (_("VPN or proxy"), (record.get("connection") or {}).get("vpn_or_proxy")),
+        (_("VPN or proxy"), _recorded((record.get("connection") or {}).get("vpn_or_proxy"), _)),
         (_("Persona used"), record.get("persona") or _("none")),
         (_("Provenance (who supplied the file, how, on what medium)"),
-         record.get("provenance")),
-        (_("Method"), record.get("method")),
-        (_("Tool and version"), ", ".join(f"{k} {v}" for k, v in
-                                          (record.get("tool") or {}).items())),
-        (_("What the collection changed"), " ".join(record.get("changes") or [])),
+         _recorded(record.get("provenance"), _)),
+        # texts recorded in the capture's language: an English one is shown translated
+        (_("Method"), _recorded(record.get("method"), _)),
+        (_("Tool and version"), _tools(record.get("tool") or {}, _)),
+        (_("What the collection changed"),
+         " ".join(_recorded(c, _) for c in record.get("changes") or [])),
         (_("Screenshot"), shot.get("file") or shot.get("note") or ""),
         (_("WARC file"), record.get("warc")),
         (_("Trusted timestamp"), f"{stamp.get('file')} ({stamp.get('tsa_url')})"
@@ -149,12 +151,34 @@ def _form(record: dict, entry: dict, _: Callable[[str], str]) -> list[tuple[str,
     return [(label, str(value)) for label, value in rows if value not in (None, "")]
 
 
+def _recorded(text: str | None, _: Callable[[str], str]) -> str | None:
+    """A text a record holds in its capture's language, in the report's language if it was
+    recorded in English (a text in another language is shown as recorded)."""
+    return _(text) if text else text
+
+
+def _tools(tool: dict, _: Callable[[str], str]) -> str:
+    """"osintlab 0.1.0, python 3.11.7, warcio 1.8.1, chromium 120.0": names and versions."""
+    shown = dict(tool)
+    name, version = shown.pop("name", None), shown.pop("version", None)
+    parts = [f"{name} {version}"] if name else []
+    parts += [f"{key} {_recorded(value, _)}" for key, value in shown.items()]
+    return ", ".join(parts)
+
+
+def _note(note: str | None, _: Callable[[str], str]) -> str | None:
+    """The item's note; the note the case itself wrote for an embedded file, translated."""
+    found = re.fullmatch(r"embedded in (E\d+)", note or "")
+    return _("embedded in {item}").format(item=found.group(1)) if found else note
+
+
 def _public(record: dict, _: Callable[[str], str]) -> str:
     """The public address a web capture's site saw, when and from which service."""
     connection = record.get("connection")
     if not connection:
         return ""
-    address = connection.get("public_address") or connection.get("note") or _("unknown")
+    address = connection.get("public_address") or _recorded(connection.get("note"), _) or _(
+        "unknown")
     service = connection.get("service")
     return f"{address} ({connection.get('checked_at')}, {service})" if service else address
 
@@ -228,6 +252,68 @@ def render_html(data: dict) -> str:
     )
 
 
+def _field(paragraph: Any, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it shows the page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _page_furniture(document: Any, data: dict) -> None:
+    """Core properties (author, title, dates), a header naming the case, and a footer with
+    'page N of M' and a line for the signature on every page."""
+    from .. import __version__
+
+    _ = data["_"]
+    case = data["case"]
+    written = dt.datetime.strptime(data["written"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = str(case.investigator or "")
+    properties.title = _("Case report") + f": {case.id}"
+    properties.subject = case.id
+    properties.created = properties.modified = written
+    properties.revision = 1
+    properties.language = data["language"]
+    properties.keywords = _("case report; electronic evidence")
+    properties.comments = _("Written by osintlab {version} from the case folder; log head "
+                            "{head}.").format(version=__version__, head=data["head"])
+    properties.category = ""
+    section = document.sections[0]
+    section.header.paragraphs[0].text = _("Case report") + f": {case.id} — {data['head']}"
+    footer = section.footer.paragraphs[0]
+    before, _sep, rest = _("Page {page} of {pages}").partition("{page}")
+    middle, _sep, after = rest.partition("{pages}")
+    footer.add_run(before)
+    _field(footer, "PAGE")
+    footer.add_run(middle)
+    _field(footer, "NUMPAGES")
+    footer.add_run(after + "    " + _("Signature:") + " ____________________")
+
+
+def _signatures(document: Any, data: dict) -> None:
+    """Who wrote the report and who received it: name, signature and date, by hand."""
+    _ = data["_"]
+    document.add_heading(_("Signatures"), level=1)
+    grid = document.add_table(rows=3, cols=4)
+    grid.style = "Table Grid"
+    for cell, text in zip(grid.rows[0].cells, [_("Role"), _("Name"), _("Signature"), _("Date")],
+                          strict=True):
+        cell.text = text
+    blank = "____________________"
+    rows = [[_("Report written by"), str(data["case"].investigator or blank), blank, blank],
+            [_("Report received by"), blank, blank, blank]]
+    for row, texts in zip(grid.rows[1:], rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+
+
 def render_docx(data: dict, target: Path) -> None:
     """The report as a Word document (python-docx), same sections as the HTML."""
     from docx import Document
@@ -236,6 +322,7 @@ def render_docx(data: dict, target: Path) -> None:
     _ = data["_"]
     document = Document()
     document.styles["Normal"].font.size = Pt(10)
+    _page_furniture(document, data)
     document.add_heading(_("Case report") + f": {data['case'].id}", level=0)
 
     def table(header: list[str], rows: list[list[str]], style: str = "Table Grid"):
@@ -286,6 +373,7 @@ def render_docx(data: dict, target: Path) -> None:
         table([_("Field"), _("Value")], [[label, value] for label, value in form["fields"]])
         if form["image_bytes"]:
             document.add_picture(io.BytesIO(form["image_bytes"]), width=Cm(15))
+    _signatures(document, data)
     document.save(str(target))
 
 
