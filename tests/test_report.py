@@ -280,3 +280,29 @@ def test_the_export_carries_the_reports_and_the_timeline_names_its_hash(reported
     paths = case.report()
     text = paths["html"].read_text(encoding="utf-8")
     assert f"exported as {archive.name} (SHA-256 {logged['sha256']}" in text
+
+
+def test_forms_show_each_time_in_utc_and_in_the_case_zone_with_its_offset(tmp_path):
+    """Does a case worked in Almaty show the form's times there, with the 2024 offset (+05)?"""
+    from osintlab.evidence import capture as _capture
+
+    assert _capture.local_time("2024-02-28T20:00:00Z", "Asia/Almaty").endswith(
+        "UTC+06:00 (Asia/Almaty)")  # before 1 March 2024 Kazakhstan's east was UTC+6
+    assert _capture.local_time("2024-03-02T20:00:00Z", "Asia/Almaty") == \
+        "2024-03-03 01:00:00 UTC+05:00 (Asia/Almaty)"
+    site = Site().start()
+    try:
+        case = open_case(tmp_path / "CASE-TZ", investigator="A. Karimova", screenshots=False,
+                         timezone="Asia/Almaty")
+        record = case.capture(site.url("/offer/17"), embedded=False)
+    finally:
+        site.stop()
+    document = Document(str(case.report()["docx"]))
+    form = next(t for t in document.tables if t.rows[0].cells[0].text == "Field")
+    fields = {row.cells[0].text: row.cells[1].text for row in form.rows[1:]}
+    assert fields["Collected (UTC, ISO 8601)"] == record["collected_at"]
+    assert fields["Collected (local time, with its offset)"] == _capture.local_time(
+        record["collected_at"], "Asia/Almaty")
+    assert open_case(tmp_path / "CASE-TZ").timezone == "Asia/Almaty"
+    with pytest.raises(EvidenceError, match="not a time zone name"):
+        open_case(tmp_path / "CASE-BAD", investigator="A. Karimova", timezone="Almaty")

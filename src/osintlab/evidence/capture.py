@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import io
 import json
 import mimetypes
@@ -26,6 +27,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 from .._i18n import _
 from ..exceptions import CaptureFailed
@@ -375,3 +377,37 @@ class EvidenceWARCWriter:
         writer.write_record(response)
         writer.write_record(request)
         writer.write_record(meta)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The time zone ``name`` (IANA, from tzdata), or an error that shows the right form.
+
+    Example:
+        >>> zone("Asia/Almaty").key
+        'Asia/Almaty'
+    """
+    from zoneinfo import ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CaptureFailed(_(
+            "{name!r} is not a time zone name: use the IANA name of the place, such as "
+            "'Asia/Almaty', 'Asia/Bishkek', 'Asia/Tashkent', 'Asia/Dushanbe' or "
+            "'Asia/Ashgabat'."
+        ).format(name=name)) from None
+
+
+def local_time(utc: str | None, place: str) -> str | None:
+    """A record's UTC time (``2024-05-02T08:00:00Z``) in the time zone ``place``, with its offset.
+
+    Example:
+        >>> local_time("2024-05-02T08:00:00Z", "Asia/Almaty")
+        '2024-05-02 13:00:00 UTC+05:00 (Asia/Almaty)'
+    """
+    if not utc:
+        return None
+    moment = dt.datetime.strptime(utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    here = moment.astimezone(zone(place))
+    offset = here.strftime("%z")
+    return f"{here:%Y-%m-%d %H:%M:%S} UTC{offset[:3]}:{offset[3:]} ({place})"

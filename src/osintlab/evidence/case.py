@@ -206,6 +206,7 @@ class Case:
         user_agent: str | None = None,
         connection: str | None = None,
         address_service: str | None = None,
+        timezone: str | None = None,
         _recover: bool = True,
     ) -> None:
         self.root = Path(root)
@@ -225,6 +226,8 @@ class Case:
         self.address_service = address_service or settings.get("address_service") or (
             "http://address.example/" if _is_sandbox(session) else None)
         self._public: tuple[float, dict] | None = None
+        #: where the case is worked: forms show times in UTC and in this zone, with its offset
+        self.timezone = timezone or settings.get("timezone") or "UTC"
         self.session = session
         self.recovered: list[str] = []
         self._by_hash: dict[str, str] | None = None
@@ -1261,6 +1264,7 @@ def open_case(
     user_agent: str | None = None,
     connection: str | None = None,
     address_service: str | None = None,
+    timezone: str | None = None,
 ) -> Case:
     """Create or open the case folder ``case`` (a case id like ``CASE-2024-017``, or a path).
 
@@ -1272,7 +1276,9 @@ def open_case(
     ``connection`` declares a VPN or proxy ("the unit's VPN, exit in Almaty");
     ``address_service`` is the "what is my address" service whose answer, the public address
     sites see, each web capture records (the fictional internet has one; elsewhere name the
-    one your unit uses). Both are kept in case.json.
+    one your unit uses). Both are kept in case.json. ``timezone`` (an IANA name such as
+    ``"Asia/Almaty"``) is where the case is worked: records keep UTC, and the report's forms
+    also show each time there, with its UTC offset (as a protocol needs it).
 
     Example:
         >>> case = open_case("CASE-2024-017", investigator="A. Karimova")  # doctest: +SKIP
@@ -1288,7 +1294,7 @@ def open_case(
         return Case(root, investigator=investigator, tsa_url=tsa_url, tsa_ca=tsa_ca,
                     persona=persona, screenshots=screenshots, session=session,
                     user_agent=user_agent, connection=connection,
-                    address_service=address_service)
+                    address_service=address_service, timezone=timezone)
     if not investigator or not str(investigator).strip():
         raise EvidenceError(
             _("A new case needs the investigator's name: "
@@ -1302,8 +1308,10 @@ def open_case(
             "format": FORMAT, "case": root.name, "investigator": investigator,
             "created": _utc(dt.datetime.now(dt.UTC)), "tsa_url": tsa_url,
         }
+        if timezone:
+            _capture.zone(timezone)  # an unknown zone is refused before the case exists
         for key, value in (("user_agent", user_agent), ("connection", connection),
-                           ("address_service", address_service)):
+                           ("address_service", address_service), ("timezone", timezone)):
             if value:
                 settings[key] = value
         if tsa_ca:
@@ -1317,7 +1325,7 @@ def open_case(
                       tsa_ca=root / "tsa" / "ca.pem" if tsa_ca else None, persona=persona,
                       screenshots=screenshots, session=session, user_agent=user_agent,
                       connection=connection, address_service=address_service,
-                      _recover=False)
+                      timezone=timezone, _recover=False)
         opened._append({"action": "open", "case": root.name, "case_json": _sha256(data)})
     except OSError as error:
         raise _os_error(error, root) from error

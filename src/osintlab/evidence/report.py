@@ -99,7 +99,10 @@ def _translated_kind(record: dict, _: Callable[[str], str]) -> str:
     return _(kind) if kind else ""
 
 
-def _form(record: dict, entry: dict, _: Callable[[str], str]) -> list[tuple[str, str]]:
+def _form(record: dict, entry: dict, _: Callable[[str], str], zone: str = "UTC"
+          ) -> list[tuple[str, str]]:
+    from .capture import local_time
+
     http = record.get("http") or {}
     clock = record.get("clock") or {}
     synced = {True: _("yes"), False: _("no"), None: _("unknown")}[clock.get("synchronised")]
@@ -125,7 +128,11 @@ def _form(record: dict, entry: dict, _: Callable[[str], str]) -> list[tuple[str,
         (_("SHA-256 at collection"), (record.get("hashes") or {}).get("sha256")),
         (_("MD5 at collection"), (record.get("hashes") or {}).get("md5")),
         (_("Collected (UTC, ISO 8601)"), record.get("collected_at")),
+        (_("Collected (local time, with its offset)"),
+         local_time(record.get("collected_at"), zone)),
         (_("Collection ended (UTC, ISO 8601)"), record.get("collection_ended_at")),
+        (_("Collection ended (local time, with its offset)"),
+         local_time(record.get("collection_ended_at"), zone)),
         (_("Clock synchronised"), f"{synced} ({_recorded(clock.get('how'), _) or ''})"),
         (_("Warnings"), " ".join(_recorded(w, _) for w in record.get("warnings") or [])),
         (_("Collector"), record.get("collector")),
@@ -209,7 +216,8 @@ def collect(case: Case, language: str, summary: str, findings: list) -> dict:
         except (EvidenceError, ValueError):  # removed or damaged: "problems" says so
             record = {"item": entry["item"], "case": case.id}
         image = _thumbnail(case.root / "items" / entry["item"] / "screenshot.png")
-        forms.append({"item": entry["item"], "fields": _form(record, entry, _),
+        zone = getattr(case, "timezone", "UTC")
+        forms.append({"item": entry["item"], "fields": _form(record, entry, _, zone),
                       "image_bytes": image,
                       "image": base64.b64encode(image).decode() if image else None})
     custody = case.custody()
