@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import platform
 import re
 import socket
 import tempfile
@@ -218,7 +219,7 @@ LATIN_ALLOWED = {
     "tsa", "rfc", "chromium", "osintlab", "warcio", "python", "requests", "ok", "png", "txt",
     "jpeg", "case", "inspector", "karimova", "expert", "sadykov", "prosecutor", "omarova",
     "kara", "bekov", "usdt", "seller", "kara_bekov", "dns", "adjtimex", "e", "utf",
-    "forensic", "centre", "docx", "the", "price", "list", "offer",
+    "forensic", "centre", "docx", "the", "price", "list", "offer", "linux", "asia", "almaty",
 }
 
 
@@ -252,9 +253,17 @@ def test_the_russian_report_has_no_english_left(tmp_path):
     texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     texts += [document.sections[0].header.paragraphs[0].text,
               document.sections[0].footer.paragraphs[0].text]
+    assert not _english_in(texts), f"English left in the Russian report: {_english_in(texts)}"
+
+
+def _english_in(texts: list[str]) -> list[str]:
+    """Latin-letter words outside the allow-list (names, formats, addresses, hashes, code)."""
+    from osintlab.evidence.capture import USER_AGENT
+
     english = set()
     for text in texts:
         text = text.replace(socket.gethostname(), " ")  # the machine's name is a name
+        text = text.replace(USER_AGENT, " ").replace(platform.release(), " ")
         text = re.sub(r"(https?|urn)://\S+|[\w.+-]+@[\w.-]+|\S+/\S+|sha256:[0-9a-f]+|"
                       r"md5:[0-9a-f]+|\b[0-9a-f]{16,}\b|\bE\d{4}\b|CASE-[\d-]+|"
                       r"\S+\.(zip|gz|png|txt|html|docx|tsr|pem)\b|\w+\(|\w*_\w*|"
@@ -262,7 +271,7 @@ def test_the_russian_report_has_no_english_left(tmp_path):
         for word in re.findall(r"[A-Za-z][A-Za-z'-]+", text):
             if word.lower().rstrip("-") not in LATIN_ALLOWED:
                 english.add(word)
-    assert not english, f"English left in the Russian report: {sorted(english)[:40]}"
+    return sorted(english)[:40]
 
 
 def test_the_export_carries_the_reports_and_the_timeline_names_its_hash(reported):
@@ -306,3 +315,40 @@ def test_forms_show_each_time_in_utc_and_in_the_case_zone_with_its_offset(tmp_pa
     assert open_case(tmp_path / "CASE-TZ").timezone == "Asia/Almaty"
     with pytest.raises(EvidenceError, match="not a time zone name"):
         open_case(tmp_path / "CASE-BAD", investigator="A. Karimova", timezone="Almaty")
+
+
+def test_the_technical_annex_fills_what_the_case_knows_and_leaves_labelled_blanks(tmp_path):
+    """Does the annex for the inspection protocol carry times (local and UTC), equipment,
+    connection, actions and hashes, blanks to fill by hand, and no English in Russian?"""
+    site = Site().start()
+    try:
+        case = open_case(tmp_path / "CASE-2024-017", investigator="Инспектор А. Каримова",
+                         timezone="Asia/Almaty", connection="VPN подразделения")
+        record = case.capture(site.url("/old-offer"), note="предложение продавца")
+    finally:
+        site.stop()
+    archive = case.export(wacz=False)
+    paths = case.report(language="ru", kind="annex",
+                        findings=[{"text": "Продавец предлагает паспорта.", "items": ["E0001"]}])
+    assert {p.name for p in paths.values()} == {"annex-ru.html", "annex-ru.docx"}
+    document = Document(str(paths["docx"]))
+    rows = {row.cells[0].text: row.cells[1].text
+            for table in document.tables for row in table.rows}
+    assert rows["Номер дела"] == "CASE-2024-017"
+    started = rows["Начало"]
+    assert "UTC+05:00 (Asia/Almaty)" in started and record["collected_at"] in started
+    assert rows["Подключение: VPN или прокси"] == "VPN подразделения"
+    assert rows["E0001: " + record["file"]["original"]] == record["hashes"]["sha256"]
+    assert archive.name in rows["Созданный архив"]
+    assert rows["Вершина журнала (SEQ:HASH)"] == case.head()
+    assert rows["Правовое основание и поручение"].startswith("_____")  # by hand
+    assert rows["Носитель, на который записана копия"].startswith("_____")
+    footer = document.sections[0].footer.paragraphs[0]
+    assert 'w:instr="NUMPAGES"' in footer._p.xml and "Подпись:" in footer.text
+    assert document.core_properties.author == "Инспектор А. Каримова"
+    soup = BeautifulSoup(paths["html"].read_text(encoding="utf-8"), "lxml")
+    texts = [soup.get_text(" "), *rows, *rows.values(), footer.text,
+             document.sections[0].header.paragraphs[0].text]
+    assert not _english_in(texts), f"English left in the Russian annex: {_english_in(texts)}"
+    with pytest.raises(EvidenceError, match="kind="):
+        case.report(kind="protocol")

@@ -658,7 +658,8 @@ class Case:
             "collection_ended_at": _utc(self.now()),
             "clock": clock,
             "collector": self.investigator,
-            "machine": {"hostname": socket.gethostname(), "ip": _capture.machine_ip(url)},
+            "machine": {"hostname": socket.gethostname(), "ip": _capture.machine_ip(url),
+                        "os": f"{platform.system()} {platform.release()}"},
             # what the site saw: the public address (asked of an address service) and the
             # declared VPN or proxy; for a file copy, who supplied it, how and on what medium
             "connection": self._connection() if web else None,
@@ -1099,7 +1100,7 @@ class Case:
         for name in ("case.json", "log.jsonl", "log.csv", "README.txt"):
             members.append((f"{self.id}/{name}", self.root / name))
         reports = self.root / "report"  # the reports written so far travel with the evidence
-        for path in sorted(reports.glob("report-*.*")) if reports.is_dir() else []:
+        for path in sorted(reports.glob("*-*.*")) if reports.is_dir() else []:  # reports, annexes
             if path.suffix in (".html", ".docx"):
                 members.append((f"{self.id}/report/{path.name}", path))
         for folder in ("items", "tsa"):
@@ -1133,17 +1134,31 @@ class Case:
         return target
 
     def report(self, language: str = "en", *, summary: str = "",
-               findings: list | None = None, folder: Path | None = None) -> dict[str, Path]:
+               findings: list | None = None, folder: Path | None = None,
+               kind: str = "report") -> dict[str, Path]:
         """Write the case report as one self-contained HTML file and as DOCX.
 
         ``findings`` is a list of ``{"text": ..., "items": ["E0001"], "place": (lat, lon)}``
-        (or plain strings). Returns ``{"html": path, "docx": path}``.
+        (or plain strings). Returns ``{"html": path, "docx": path}``. With
+        ``kind="annex"``, the technical annex to the protocol of inspection of an internet
+        resource instead: every field the case knows filled, the others left as labelled
+        blanks to complete by hand.
 
         Example:
             >>> case.report(language="ru", summary="Seller identified.")  # doctest: +SKIP
+            >>> case.report(language="ru", kind="annex")                  # doctest: +SKIP
         """
         from .report import write_report
 
+        if kind not in ("report", "annex"):
+            raise EvidenceError(_(
+                "kind={kind!r}: write kind=\"report\" (the case report) or kind=\"annex\" "
+                "(the technical annex to the protocol of inspection)."
+            ).format(kind=kind))
+        if kind == "annex":
+            from .annex import write_annex
+
+            return write_annex(self, language=language, findings=findings or [], folder=folder)
         return write_report(self, language=language, summary=summary,
                             findings=findings or [], folder=folder)
 

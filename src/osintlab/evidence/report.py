@@ -385,6 +385,21 @@ def render_docx(data: dict, target: Path) -> None:
     document.save(str(target))
 
 
+def checked_language(language: str) -> str:
+    """``language`` if it is a language code (``en``, ``ru``, ``kk``), else a clear error.
+
+    Example:
+        >>> checked_language("ru")
+        'ru'
+    """
+    if not re.match(r"^[a-z]{2,3}(_[A-Z]{2})?$", language or ""):
+        _ = _i18n._  # the trainee's language: the report's is what is wrong
+        raise EvidenceError(
+            _("{language!r} is not a language code: use e.g. 'en' or 'ru'.").format(
+                language=language), language=language)
+    return language
+
+
 def write_report(
     case: Case, *, language: str = "en", summary: str = "", findings: list | None = None,
     folder: Path | None = None,
@@ -395,11 +410,7 @@ def write_report(
         >>> write_report(case, language="ru")          # doctest: +SKIP
         {'html': PosixPath('CASE-2024-017/report/report-ru.html'), 'docx': ...}
     """
-    if not re.match(r"^[a-z]{2,3}(_[A-Z]{2})?$", language or ""):
-        _ = _i18n._  # the trainee's language: the report's is what is wrong
-        raise EvidenceError(
-            _("{language!r} is not a language code: use e.g. 'en' or 'ru'.").format(
-                language=language), language=language)
+    checked_language(language)
     data = collect(case, language, summary, findings or [])
     folder = Path(folder or case.root / "report")
     folder.mkdir(parents=True, exist_ok=True)
