@@ -111,8 +111,8 @@ def write_module(root: Path, module_id: str = MODULE, **changes: Any) -> Path:
         "outcomes": ["Count the suspects in a table"],
         "prerequisites": [],
         "notebooks": [
-            {"file": LESSON, "kind": "lesson", "title": "First lesson"},
-            {"file": EXERCISE, "kind": "exercise", "title": "Exercise"},
+            {"file": LESSON, "kind": "lesson", "title": "First lesson", "minutes": 30},
+            {"file": EXERCISE, "kind": "exercise", "title": "Exercise", "minutes": 20},
         ],
         "datasets": [DATASET],
         "points": 2,
@@ -977,3 +977,12 @@ def test_a_module_without_a_ladder_is_told_to_add_one(repo: Path) -> None:
     """Is a module.yml without `python:` reported at that key?"""
     edit_yaml(repo, lambda d: d.pop("python"))
     reported(check_all(repo), f"{YML}, key 'python'", "is missing")
+
+
+def test_timing_must_be_stated_and_add_up(repo: Path) -> None:
+    """Is a notebook without minutes named, and a duration that is not the sum reported?"""
+    edit_yaml(repo, lambda d: d["notebooks"][0].pop("minutes"))
+    reported(check_all(repo), f"{YML}, key 'notebooks[0].minutes'", "is missing")
+    edit_yaml(repo, lambda d: d["notebooks"][0].update(minutes=45))
+    reported(check_all(repo), f"{YML}, key 'duration.teaching'", "is 30",
+             "add up to 45")

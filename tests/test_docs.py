@@ -37,3 +37,20 @@ def test_every_command_has_help_ending_in_an_example(path, command):
 def test_every_command_is_in_the_readme(path, command):
     """Is each command documented where trainers and authors look first?"""
     assert f"`{path}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_states_each_module_with_its_honest_time():
+    """Does the README's module table list every module with the time its module.yml says?"""
+    from osintlab.curriculum import find_modules
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for module in find_modules(ROOT):
+        teaching, exercises = module.duration["teaching"], module.duration["exercises"]
+        total = teaching + exercises
+        stated = f"{total // 60} h {total % 60:02d} ({teaching} + {exercises} min)"
+        row = next((line for line in readme.splitlines() if line.startswith(f"| `{module.id}`")),
+                   None)
+        assert row, f"README.md's module table has no row for {module.id}"
+        assert stated in row, f"README.md should state {stated!r} for {module.id}: {row}"
+        lessons = sum(e["minutes"] for e in module.notebooks if e["kind"] == "lesson")
+        assert lessons == teaching, f"{module.id}: lessons take {lessons} min, not {teaching}"

@@ -25,6 +25,7 @@ from .contents import (
     _check_datasets,
     _check_guide,
     _check_identity,
+    _check_minutes,
     _check_notebook_list,
     _is_int,
     _is_number,
@@ -105,6 +106,7 @@ def _check_module(root: Path, module_dir: Path) -> tuple[list[Problem], dict[str
     usable = isinstance(data.get("notebooks"), list)
     problems.extend(_check_notebook_list(root, yml, module_id, listed, listing_usable=usable))
     problems.extend(_check_datasets(root, yml, data))
+    problems.extend(_check_minutes(yml, data))
     problems.extend(_check_notebooks(root, module_id, listed, data.get("points"), yml))
     problems.extend(_check_mistake(root, module_id, data.get("points")))
     return problems, data

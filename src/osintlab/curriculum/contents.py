@@ -314,3 +314,33 @@ def _check_datasets(root: Path, yml: str, data: dict[str, Any]) -> list[Problem]
                 )
             )
     return problems
+
+
+def _check_minutes(yml: str, data: dict[str, Any]) -> list[Problem]:
+    """Honest timing: every notebook states its minutes, and the durations are their sums."""
+    notebooks = data.get("notebooks") if isinstance(data.get("notebooks"), list) else []
+    duration = data.get("duration") if isinstance(data.get("duration"), dict) else {}
+    problems: list[Problem] = []
+    sums = {"lesson": 0, "exercise": 0}
+    for index, entry in enumerate(notebooks):
+        if not isinstance(entry, dict):
+            continue
+        minutes = entry.get("minutes")
+        if not _is_int(minutes):
+            problems.append(Problem(
+                _at_key(yml, f"notebooks[{index}].minutes"),
+                _("is missing: say how many minutes {file} takes a trainee of this course (not "
+                  "an author), for example `minutes: 45`.").format(file=entry.get("file")),
+            ))
+        elif entry.get("kind") in sums:
+            sums[entry["kind"]] += minutes
+    if problems:
+        return problems
+    for key, kind in (("teaching", "lesson"), ("exercises", "exercise")):
+        if _is_int(duration.get(key)) and duration[key] != sums[kind]:
+            problems.append(Problem(
+                _at_key(yml, f"duration.{key}"),
+                _("is {stated}, but the {kind} notebooks' minutes add up to {total}; make them "
+                  "agree.").format(stated=duration[key], kind=kind, total=sums[kind]),
+            ))
+    return problems
