@@ -189,3 +189,30 @@ def test_a_check_after_a_failed_answer_cell_refuses_the_old_value():
     assert "The cell that makes `almaty` ended with an error" in outputs[3][0]["evalue"]
     assert outputs[5][0]["text"] == "passed\n"
     assert outputs[6][0]["text"] == "passed again\n"
+    # a failed check is one red line with its message, not a traceback wall
+    assert len(outputs[3][0]["traceback"]) == 1
+    assert "The cell that makes `almaty` ended with an error" in outputs[3][0]["traceback"][0]
+
+
+def test_stale_and_missing_answers_after_any_kind_of_failure_are_named():
+    """A syntax error after a good run, a name never made, a numpy count: is each told right?"""
+    import nbformat
+    from nbclient import NotebookClient
+
+    check = "from osintlab import check\nx = check.answer('x')\ncheck.not_empty(x, name='x')"
+    cells = [
+        "import osintlab\nimport numpy\nx = 5",
+        "x = (5",                               # edited into a syntax error
+        check,
+        "y = undefined_name",                   # fails before y exists
+        "from osintlab import check\ny = check.answer('y')",
+        "x = numpy.int64(11)",                  # a correct count from value_counts()
+        check + "\nprint('ok')",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(notebook, timeout=120, allow_errors=True).execute()
+    outputs = [cell.outputs for cell in notebook.cells]
+    assert outputs[1][0]["ename"] == "SyntaxError"
+    assert "The cell that makes `x` ended with an error" in outputs[2][0]["evalue"]
+    assert "The cell that makes `y` ended with an error, so `y` was not made" in outputs[4][0]["evalue"]
+    assert outputs[6][0]["text"] == "ok\n"

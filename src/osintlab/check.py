@@ -31,7 +31,9 @@ import ast
 import difflib
 import inspect
 import math
+import numbers
 import os
+import re
 import sys
 from collections.abc import Iterable, Sized
 from typing import Any
@@ -84,6 +86,7 @@ _PLAIN_TYPE_NAMES = {
 # ends with an error marks every name it assigns at its top level; a later cell that runs
 # without error and assigns the name clears the mark. ``answer`` refuses a marked name.
 _FAILED: set[str] = set()
+_LAST: list[bool] = []  # did the last cell that was not a check end with an error?
 _WATCHING: list[Any] = []
 
 
@@ -106,8 +109,8 @@ def assigned_names(source: str) -> set[str]:
     """
     try:
         tree = ast.parse(source)
-    except SyntaxError:
-        return set()
+    except SyntaxError:  # a cell that cannot even run: the names it starts to assign
+        return set(re.findall(r"^(\w+)\s*(?:,\s*\w+\s*)*=(?!=)", source, re.M))
     names: set[str] = set()
     for statement in tree.body:
         for node in ast.walk(statement):
@@ -125,10 +128,13 @@ def _after_cell(result: Any) -> None:
     if "check.answer(" in source:  # a check cell reads answers back; it makes none
         return
     names = assigned_names(source)
-    if result.error_in_exec is not None or result.error_before_exec is not None:
+    failed = result.error_in_exec is not None or result.error_before_exec is not None
+    _LAST[:] = [failed]
+    if failed:
         _FAILED.update(names)
     else:
         _FAILED.difference_update(names)
+
 
 
 def watch_cells() -> None:
@@ -182,12 +188,29 @@ def answer(name: str) -> Any:
     frame = inspect.currentframe()
     caller = frame.f_back if frame is not None else None
     namespace = caller.f_globals if caller is not None else {}
+    if name in failed_names() and name not in namespace:
+        _fail(
+            _(
+                "The cell that makes `{name}` ended with an error, so `{name}` was not made. "
+                "Read the last line of its red box, fix that cell, run it again, then run "
+                "this check."
+            ).format(name=name),
+            name,
+        )
     if name in failed_names():
         _fail(
             _(
                 "The cell that makes `{name}` ended with an error the last time you ran it, "
                 "so `{name}` still holds an old value (or none). Read the last line of the red "
                 "box above, fix that cell, run it again, then run this check."
+            ).format(name=name),
+            name,
+        )
+    if name not in namespace and _LAST == [True]:
+        _fail(
+            _(
+                "The cell above ended with an error, so `{name}` was not made. Read the last "
+                "line of its red box, fix the cell, run it again, then run this check."
             ).format(name=name),
             name,
         )
@@ -361,7 +384,7 @@ def not_empty(value: Any, *, name: str, hint: str | None = None) -> None:
         osintlab.exceptions.CheckFailed: `suspects` is empty: nothing was kept or found. ...
     """
     __tracebackhide__ = True
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
         if value == 0:
             _fail(
                 _(

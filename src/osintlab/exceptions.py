@@ -64,6 +64,10 @@ class OsintLabError(Exception):
 class CheckFailed(OsintLabError, AssertionError):
     """An exercise check found a problem; the message tells the trainee what to change."""
 
+    def _render_traceback_(self) -> list[str]:
+        """In Jupyter, a failed check is one red line with its message, not a traceback."""
+        return [f"\x1b[0;31m✘ {type(self).__name__}\x1b[0m: {self}"]
+
 
 class CurriculumError(OsintLabError, ValueError):
     """A module breaks the curriculum contract; ``problems`` lists every finding."""
