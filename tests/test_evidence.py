@@ -438,11 +438,52 @@ def test_a_file_says_who_supplied_it_and_unknown_honestly_when_not_said(tmp_path
 def test_an_unsynchronised_clock_is_a_warning_in_the_record(tmp_path, site, monkeypatch):
     """When the clock is not synchronised, does the record (and the trainee) get a warning?"""
     monkeypatch.setattr(_capture, "clock_state",
-                        lambda: {"synchronised": False, "how": "kernel clock state (adjtimex)"})
+                        lambda: {"synchronised": False, "how": "the operating system's clock status (adjtimex)"})
     case = open_case(tmp_path / "CASE-CLOCK", investigator="A. Karimova", screenshots=False)
     with pytest.warns(UserWarning, match="NOT synchronised"):
         record = case.capture(site.url("/offer/17"), embedded=False)
     assert any("NOT synchronised" in w for w in record["warnings"])
     monkeypatch.setattr(_capture, "clock_state",
-                        lambda: {"synchronised": True, "how": "kernel clock state (adjtimex)"})
+                        lambda: {"synchronised": True, "how": "the operating system's clock status (adjtimex)"})
     assert case.capture(site.url("/about"), embedded=False)["warnings"] == []
+
+
+def test_a_cell_run_again_returns_the_same_item_and_adds_nothing(tmp_path, site, capsys):
+    """Re-running the same capture (same source, same note): same record, no new item or line?"""
+    case = open_case(tmp_path / "CASE-RERUN", investigator="A. Karimova", screenshots=False)
+    first = case.capture(site.url("/offer/17"), note="the offer", embedded=False)
+    lines = len(case.entries())
+    again = case.capture(site.url("/offer/17"), note="the offer", embedded=False)
+    assert again == first and len(case.entries()) == lines
+    assert "nothing was added (the cell was run again)" in capsys.readouterr().out
+    with pytest.raises(DuplicateCapture):  # the same bytes as another act stay refused
+        case.capture(site.url("/offer/17"), note="the offer, seen again", embedded=False)
+    source = tmp_path / "copy.txt"
+    source.write_bytes(b"same words")
+    twin = tmp_path / "twin.txt"
+    twin.write_bytes(b"same words")
+    case.capture(source, provenance="handed over by the victim")
+    with pytest.raises(DuplicateCapture):  # identical bytes from another file: a new act
+        case.capture(twin)
+
+
+def test_items_written_as_one_text_are_refused_with_the_list_form(tmp_path, site):
+    """Is items="E0001, E0002" refused with the list written out, not 'no such item'?"""
+    case = open_case(tmp_path / "CASE-ITEMS", investigator="A. Karimova", screenshots=False)
+    case.capture(site.url("/offer/17"), embedded=False)
+    case.capture(site.url("/about"), embedded=False)
+    with pytest.raises(EvidenceError, match=r'items=\["E0001", "E0002"\]'):
+        case.transfer(to="Expert", purpose="examination", items="E0001, E0002")
+
+
+def test_an_osintlab_error_shows_its_message_not_a_traceback_wall():
+    """In Jupyter, is an osintlab error one red line with its name and message?"""
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = ["from osintlab import datasets\ndatasets.path('no-such-data')"]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(notebook, timeout=120, allow_errors=True).execute()
+    error = notebook.cells[0].outputs[0]
+    assert error["ename"] == "DatasetMissing" and len(error["traceback"]) == 1
+    assert "no-such-data" in error["traceback"][0]

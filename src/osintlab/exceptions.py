@@ -60,13 +60,17 @@ class OsintLabError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def _render_traceback_(self) -> list[str]:
+        """In Jupyter, the error's name and its teaching message, not a traceback wall.
+
+        (IPython shows what this returns instead of the traceback; the message says what
+        is wrong and what to do, and the code behind it is nothing a trainee can act on.)
+        """
+        return [f"\x1b[0;31m✘ {type(self).__name__}\x1b[0m: {self}"]
+
 
 class CheckFailed(OsintLabError, AssertionError):
     """An exercise check found a problem; the message tells the trainee what to change."""
-
-    def _render_traceback_(self) -> list[str]:
-        """In Jupyter, a failed check is one red line with its message, not a traceback."""
-        return [f"\x1b[0;31m✘ {type(self).__name__}\x1b[0m: {self}"]
 
 
 class CurriculumError(OsintLabError, ValueError):

@@ -32,11 +32,13 @@ Example:
 The parts, one job each: ``case`` (the folder and its verbs), ``capture`` (fetching and WARC
 records), ``custody_log`` (the hash-chained log and atomic writes), ``screenshot`` (Chromium's
 picture of what was captured), ``timestamp`` (the RFC 3161 client), ``report`` (the HTML and
-DOCX case report, templates in ``templates/report``).
+DOCX case report, templates in ``templates/report``), ``annex`` (the technical annex to the
+protocol of inspection), ``scenarios`` (ready-made case folders exercises need).
 """
 
 from __future__ import annotations
 
 from .case import FORMAT, KINDS, Case, open_case, verify_archive
+from .scenarios import returned_case
 
-__all__ = ["FORMAT", "KINDS", "Case", "open_case", "verify_archive"]
+__all__ = ["FORMAT", "KINDS", "Case", "open_case", "returned_case", "verify_archive"]

@@ -9,7 +9,7 @@ a test can fix them and compare the WARC byte for byte.
 
 Example:
     >>> clock_synchronised()["how"]
-    'kernel clock state (adjtimex)'
+    "the operating system's clock status (adjtimex)"
 """
 
 from __future__ import annotations
@@ -281,7 +281,7 @@ _LIBC: list = []
 
 def clock_synchronised() -> dict:
     """Whether the system clock is synchronised (the kernel's NTP state), and how we know."""
-    how = _("kernel clock state (adjtimex)")
+    how = _("the operating system's clock status (adjtimex)")
     try:
         if not _LIBC:
             _LIBC.append(ctypes.CDLL(None, use_errno=True))

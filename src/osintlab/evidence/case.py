@@ -384,6 +384,18 @@ class Case:
         self._last_number = max(numbers)
         return f"E{self._last_number + 1:04d}"
 
+    def _same_collection(self, item: str, fetched: _capture.Fetched, note: str) -> dict | None:
+        """The record of ``item`` if it holds what ``fetched`` would record (same source and
+        note): a cell run again. Identical bytes from another source stay a separate act."""
+        try:
+            record = self.record(item)
+        except (EvidenceError, ValueError):
+            return None
+        if (record.get("source_url"), record.get("source_path"), record.get("note")) != (
+                fetched.url, fetched.source_path, note):
+            return None
+        return record
+
     def _warn_clock(self, message: str) -> None:
         """Say once per case session, aloud, what every record of the session also says."""
         if not getattr(self, "_clock_warned", False):
@@ -501,6 +513,13 @@ class Case:
                started: dt.datetime | None = None) -> dict:
         sha256 = _sha256(fetched.body)
         known = self._hash_index().get(sha256)
+        if known and not again and embedded_in is None:
+            same = self._same_collection(known, fetched, note)
+            if same is not None:  # the same cell run again: nothing new was collected
+                print(_("{item} already holds these exact bytes from the same source with "
+                        "the same note: nothing was added (the cell was run again).")
+                      .format(item=known))
+                return same
         if known and not again:
             raise DuplicateCapture(
                 _(
@@ -776,6 +795,11 @@ class Case:
         """``items=`` as a list of ids: one id alone, or the records capture() returned."""
         if items is None:
             return None
+        if isinstance(items, str) and re.search(r"[,;\s]", items.strip()):
+            raise EvidenceError(_(
+                "items={value!r} is one text holding several ids; write each id in its own "
+                "quotes, in a list: items=[\"E0001\", \"E0002\"]."
+            ).format(value=items), items=[items])
         if isinstance(items, (str, dict)):
             items = [items]
         try:
