@@ -128,10 +128,17 @@ def test_the_lab_command_line_for_a_trainee_an_author_and_root(tmp_path, monkeyp
     ]
     [config] = env["JUPYTER_CONFIG_PATH"].split(os.pathsep)
     page = json.loads((Path(config) / "labconfig" / "page_config.json").read_text("utf-8"))
-    assert page["disabledExtensions"] == {"@jupyterlab/apputils-extension:announcements": True}
+    assert page["disabledExtensions"] == {
+        "@jupyterlab/apputils-extension:announcements": True,  # no news prompt: offline
+        "@jupyter/nbgrader:formgrader": True,  # no trainer tools in a trainee's lab
+        "@jupyter/nbgrader:create-assignment": True,
+        "@jupyter/nbgrader:course-list": True,
+    }
 
     argv, _env = lab_command(ROOT, [], workspace=workspace, author=True)
     assert f"--ServerApp.root_dir={ROOT}" in argv
+    page = json.loads((Path(config) / "labconfig" / "page_config.json").read_text("utf-8"))
+    assert page["disabledExtensions"] == {"@jupyterlab/apputils-extension:announcements": True}
     assert "--LabApp.default_url=/lab/tree/notebooks/m00-getting-started" in argv
 
     argv, env = lab_command(ROOT, [], language="ru", workspace=workspace)
