@@ -79,3 +79,17 @@ def test_an_item_captured_after_a_hand_over_of_all_stays_with_who_captured_it(ca
     (tmp_path / "later.txt").write_text("a later tip\n", encoding="utf-8")
     later = case.capture(tmp_path / "later.txt", note="later")
     assert case.holders() == {"E0001": EXPERT, "E0002": EXPERT, later["item"]: INSPECTOR}
+
+
+def test_a_hand_over_to_whoever_already_holds_the_items_is_refused(tmp_path):
+    """Running a transfer cell twice must not record the expert handing items to himself."""
+    from osintlab.evidence import open_case
+
+    case = open_case(tmp_path / "CASE-TWICE", investigator="A. Karimova", screenshots=False)
+    source = tmp_path / "photo.txt"
+    source.write_text("photo")
+    case.capture(source, provenance="handed over by the victim")
+    case.transfer(to="Expert B. Sadykov", purpose="examination", items="E0001")
+    with pytest.raises(EvidenceError, match="already holds these items"):
+        case.transfer(to="Expert B. Sadykov", purpose="examination", items="E0001")
+    assert [e["to"] for e in case.custody()][-1] == "Expert B. Sadykov"

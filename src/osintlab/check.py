@@ -75,7 +75,7 @@ _PLAIN_TYPE_NAMES = {
     "set": N_("a set in curly brackets"),
     "NoneType": N_("nothing (None)"),
     "DataFrame": N_("a table (a pandas DataFrame)"),
-    "Series": N_("a single column (a pandas Series)"),
+    "Series": N_("one column or one row of a table (a pandas Series)"),
 }
 
 

@@ -783,6 +783,11 @@ class Case:
                   "items=[...]; case.holders() says who has each item.").format(
                     holders="; ".join(held_by)), items=list(items or holders))
         holder = held_by[0] if held_by else self.investigator
+        if str(to).strip() == str(holder).strip():
+            raise EvidenceError(_(
+                "{to} already holds these items: a hand-over is to someone else. If this cell "
+                "ran a second time, the hand-over is already in the log (case.custody())."
+            ).format(to=to), to=to)
         entry = self._append({
             "action": "transfer", "from": holder, "to": to, "purpose": purpose,
             "questions": questions, "items": list(items) if items else "all",
