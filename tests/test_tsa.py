@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -190,3 +191,40 @@ def test_a_reply_for_other_bytes_is_refused_at_capture(tsa, tmp_path, monkeypatc
     with pytest.raises(EvidenceError, match="stamps other bytes than the ones captured"):
         case.capture(source)
     assert case.captures() == [] and not list((case.root / "items").iterdir())
+
+
+def test_hand_overs_and_exports_time_stamp_the_head_and_verify_holds_the_log_to_it(tsa, tmp_path):
+    """With a TSA, is each hand-over's head signed, and is a log cut or rewritten behind it named?"""
+    from osintlab.evidence.custody_log import GENESIS, entry_hash
+    from osintlab.exceptions import TamperDetected
+
+    case = open_case(tmp_path / "CASE-HEAD", investigator="A. Karimova",
+                     tsa_url=tsa.url, tsa_ca=tsa.ca_file)
+    source = tmp_path / "photo.txt"
+    source.write_text("photo of the offer")
+    case.capture(source, provenance="handed over by the victim")
+    handed = case.transfer(to="Expert B. Sadykov", purpose="examination", items="E0001")
+    stamp = case.entries()[-1]
+    assert stamp["action"] == "timestamp" and stamp["head"] == handed["head"]
+    token = case.root / stamp["token"]
+    head_file = tmp_path / "head.txt"
+    head_file.write_bytes(handed["head"].encode())
+    assert openssl_verify(token, head_file, case.root / "tsa" / "ca.pem").returncode == 0
+    assert case.verify()["status"] == "intact"
+    lines = (case.root / "log.jsonl").read_text(encoding="utf-8").splitlines()
+    # cut the hand-over and its stamp from the end: the signed token is left over
+    (case.root / "log.jsonl").write_text("\n".join(lines[:-2]) + "\n", encoding="utf-8")
+    with pytest.raises(TamperDetected, match="signs a head the log no longer mentions"):
+        open_case(case.root).verify()
+    # rewrite the hand-over's purpose and recompute the whole chain: the signed head is gone
+    entries, previous = [], GENESIS
+    for line in lines:
+        entry = json.loads(line)
+        if entry.get("action") == "transfer":
+            entry["purpose"] = "returned to the victim"
+        entry["prev"] = previous
+        entry["hash"] = previous = entry_hash(entry)
+        entries.append(json.dumps(entry, ensure_ascii=False))
+    (case.root / "log.jsonl").write_text("\n".join(entries) + "\n", encoding="utf-8")
+    with pytest.raises(TamperDetected, match="is not in the log any more"):
+        open_case(case.root).verify()

@@ -792,8 +792,10 @@ class Case:
             "action": "transfer", "from": holder, "to": to, "purpose": purpose,
             "questions": questions, "items": list(items) if items else "all",
         })
+        head = f"{entry['seq']}:{entry['hash']}"
+        self._stamp_head(head)
         # the head after this hand-over: the receiver writes it on the form and keeps it
-        return {**entry, "head": f"{entry['seq']}:{entry['hash']}"}
+        return {**entry, "head": head}
 
     @staticmethod
     def _transfer_items(items: Any) -> list[str] | None:
@@ -878,6 +880,7 @@ class Case:
                 present = {entry.name: entry for entry in listing}
         except (FileNotFoundError, NotADirectoryError):
             present = {}
+        findings += self._head_token_findings(entries)
         buffer = memoryview(bytearray(1 << 20))  # one read buffer for every file
         for item, entry in logged.items():
             folder = present.get(item)
@@ -936,6 +939,70 @@ class Case:
             return []
         return [_("item {item}: its RFC 3161 timestamp does not prove its original ({problem})")
                 .format(item=item, problem=problem)]
+
+    def _stamp_head(self, head: str) -> None:
+        """With a TSA, have the authority sign the head (``SEQ:HASH``) of a hand-over or an
+        export: the log as it stood then is fixed in time by someone outside the case. A
+        token is kept in ``tsa/heads/SEQ.tsr`` and logged; an authority that cannot be
+        reached is logged as a note (the hand-over itself stands)."""
+        if not self.tsa_url:
+            return
+        from . import timestamp as _tsa
+
+        seq = head.split(":", 1)[0]
+        try:
+            token = _tsa.request_token(self.tsa_url, head.encode(), session=self.session)
+            ca = self.root / "tsa" / "ca.pem"
+            problem = _tsa.token_problem(token, head.encode(), ca if ca.is_file() else None)
+        except EvidenceError as error:
+            token, problem = None, str(error)
+        if token is None or problem:
+            self._append({"action": "note", "text": _(
+                "the head {head} could not be time-stamped: {problem}").format(
+                head=head, problem=problem)})
+            return
+        folder = self.root / "tsa" / "heads"
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{seq}.tsr", token, sync=self.sync)
+        self._append({"action": "timestamp", "head": head, "token": f"tsa/heads/{seq}.tsr",
+                      "sha256": _sha256(token), "tsa_url": self.tsa_url})
+
+    def _head_token_findings(self, entries: list[dict]) -> list[str]:
+        """Each time-stamped head must still be in the log, and its token must sign it."""
+        from . import timestamp as _tsa
+
+        findings: list[str] = []
+        by_seq = {entry.get("seq"): entry for entry in entries}
+        ca = self.root / "tsa" / "ca.pem"
+        logged = {entry.get("token") for entry in entries if entry.get("action") == "timestamp"}
+        for token in sorted((self.root / "tsa" / "heads").glob("*.tsr")):
+            if f"tsa/heads/{token.name}" not in logged:
+                findings.append(_("tsa/heads/{name} signs a head the log no longer mentions: "
+                                  "entries were removed from the log").format(name=token.name))
+        for entry in entries:
+            if entry.get("action") != "timestamp":
+                continue
+            head = str(entry.get("head"))
+            seq, _sep, digest = head.partition(":")
+            stamped = by_seq.get(int(seq)) if seq.isdigit() else None
+            if stamped is None or stamped.get("hash") != digest:
+                findings.append(_("the time-stamped head {head} is not in the log any more: "
+                                  "the log was rewritten after it was signed").format(head=head))
+                continue
+            token = self.root / str(entry.get("token"))
+            if not token.is_file() or _file_sha256(token) != entry.get("sha256"):
+                findings.append(_("the time-stamp token of head {head} was removed or altered")
+                                .format(head=head))
+                continue
+            try:
+                problem = _tsa.token_problem(token.read_bytes(), head.encode(),
+                                             ca if ca.is_file() else None)
+            except EvidenceError as error:
+                problem = str(error)
+            if problem:
+                findings.append(_("the time-stamp of head {head} does not prove it ({problem})")
+                                .format(head=head, problem=problem))
+        return findings
 
     def head(self) -> str:
         """The log's last entry as ``SEQ:HASH``: the anchor to write down outside the case.
@@ -1158,8 +1225,10 @@ class Case:
             except OSError as error:
                 temporary.unlink(missing_ok=True)
                 raise _os_error(error, target) from error
-        self._append({"action": "export", "archive": target.name, "head": packed,
-                      "manifest": _sha256(manifest.encode()), "sha256": _file_sha256(target)})
+        entry = self._append({"action": "export", "archive": target.name, "head": packed,
+                              "manifest": _sha256(manifest.encode()),
+                              "sha256": _file_sha256(target)})
+        self._stamp_head(f"{entry['seq']}:{entry['hash']}")
         return target
 
     def report(self, language: str = "en", *, summary: str = "",

@@ -87,6 +87,9 @@ def _event(entry: dict, _: Callable[[str], str]) -> str:
     if action == "transfer":
         return _("handed over to {to}: {purpose}").format(
             to=entry.get("to"), purpose=entry.get("purpose"))
+    if action == "timestamp":
+        return _("the head {head} was time-stamped by {tsa}").format(
+            head=entry.get("head"), tsa=entry.get("tsa_url"))
     if action == "export":
         return _("exported as {archive} (SHA-256 {sha256}, log head {head})").format(
             archive=entry.get("archive"), sha256=entry.get("sha256"), head=entry.get("head"))
