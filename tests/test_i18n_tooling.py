@@ -327,6 +327,13 @@ def test_compiled_catalogue_matches_its_po():
     )
 
 
+def _package_says(lang: str, code: str) -> list[str]:
+    """What ``code`` prints in a fresh Python whose trainee reads ``lang``."""
+    env = {**os.environ, "OSINTLAB_LANG": lang}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True).stdout.splitlines()
+
+
 def test_package_speaks_russian_with_osintlab_lang():
     """With OSINTLAB_LANG=ru, are a failed check and a missing dataset explained in Russian?"""
     code = (
@@ -336,9 +343,7 @@ def test_package_speaks_russian_with_osintlab_lang():
         "try:\n    datasets.path('no-such-data')\n"
         "except FileNotFoundError as e:\n    print(e)\n"
     )
-    env = {**os.environ, "OSINTLAB_LANG": "ru"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.splitlines()
+    out = _package_says("ru", code)
     assert out[0] == "`suspects`: элементов — 1, а должно быть 3."
     assert out[1].startswith("Набора данных 'no-such-data' нет. Здесь есть наборы:")
 
@@ -439,15 +444,9 @@ def test_a_national_cohort_reads_russian_where_its_own_is_not_finished(tmp_path)
 
 def test_package_messages_fall_back_to_marked_russian_for_a_national_cohort():
     """With OSINTLAB_LANG=kk, is an unfinished package message the Russian one, marked?"""
-    code = (
-        "from osintlab import check\n"
-        "try:\n    check.length(['a'], 3, name='suspects')\n"
-        "except AssertionError as e:\n    print(e)\n"
-    )
-    env = {**os.environ, "OSINTLAB_LANG": "kk"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "`suspects`: элементов — 1, а должно быть 3. ⟨RU⟩"
+    code = "from osintlab import check\ntry:\n    check.length(['a'], 3, name='x')\n" \
+           "except AssertionError as e:\n    print(e)\n"
+    assert _package_says("kk", code) == ["`x`: элементов — 1, а должно быть 3. ⟨RU⟩"]
 
 
 def test_status_shows_what_a_national_trainee_reads(tmp_path):

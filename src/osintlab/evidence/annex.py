@@ -24,7 +24,14 @@ from typing import Any
 
 from .capture import local_time
 from .custody_log import write_atomic
-from .report import _field, _findings, _recorded, _tools, checked_language, gettext_for
+from .report import (
+    _findings,
+    _recorded,
+    _tools,
+    checked_language,
+    gettext_for,
+    page_furniture,
+)
 
 __all__ = ["write_annex"]
 
@@ -199,31 +206,13 @@ def render_docx(data: dict, target: Path) -> None:
     from docx import Document
     from docx.shared import Pt
 
-    from .. import __version__
-
     _ = data["_"]
     case = data["case"]
     document = Document()
     document.styles["Normal"].font.size = Pt(10)
-    properties = document.core_properties
-    properties.author = properties.last_modified_by = str(case.investigator or "")
-    properties.title = data["title"]
-    properties.subject = case.id
-    properties.created = properties.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    properties.revision = 1
-    properties.language = data["language"]
-    properties.comments = _("Written by osintlab {version} from the case folder; log head "
-                            "{head}.").format(version=__version__, head=case.head())
-    section = document.sections[0]
-    section.header.paragraphs[0].text = f"{data['title']}: {case.id}"
-    footer = section.footer.paragraphs[0]
-    before, _sep, rest = _("Page {page} of {pages}").partition("{page}")
-    middle, _sep, after = rest.partition("{pages}")
-    footer.add_run(before)
-    _field(footer, "PAGE")
-    footer.add_run(middle)
-    _field(footer, "NUMPAGES")
-    footer.add_run(after + "    " + _("Signature:") + " ____________________")
+    page_furniture(document, case=case, title=data["title"],
+                   header=f"{data['title']}: {case.id}", language=data["language"],
+                   written=dt.datetime.now(dt.UTC).replace(microsecond=0), _=_)
     document.add_heading(data["title"], level=0)
     document.add_paragraph(f"{_('Case')}: {case.id}")
     document.add_paragraph(data["note"]).runs[0].italic = True

@@ -277,27 +277,25 @@ def _field(paragraph: Any, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _page_furniture(document: Any, data: dict) -> None:
-    """Core properties (author, title, dates), a header naming the case, and a footer with
-    'page N of M' and a line for the signature on every page."""
+def page_furniture(document: Any, *, case: Any, title: str, header: str, language: str,
+                   written: dt.datetime, _: Callable[[str], str]) -> None:
+    """Core properties (author, title, dates), a header, and a footer with 'page N of M' and
+    a line for the signature on every page: what makes a DOCX a document one can file."""
     from .. import __version__
 
-    _ = data["_"]
-    case = data["case"]
-    written = dt.datetime.strptime(data["written"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     properties = document.core_properties
     properties.author = properties.last_modified_by = str(case.investigator or "")
-    properties.title = _("Case report") + f": {case.id}"
+    properties.title = title
     properties.subject = case.id
     properties.created = properties.modified = written
     properties.revision = 1
-    properties.language = data["language"]
+    properties.language = language
     properties.keywords = _("case report; electronic evidence")
     properties.comments = _("Written by osintlab {version} from the case folder; log head "
-                            "{head}.").format(version=__version__, head=data["head"])
+                            "{head}.").format(version=__version__, head=case.head())
     properties.category = ""
     section = document.sections[0]
-    section.header.paragraphs[0].text = _("Case report") + f": {case.id} — {data['head']}"
+    section.header.paragraphs[0].text = header
     footer = section.footer.paragraphs[0]
     before, _sep, rest = _("Page {page} of {pages}").partition("{page}")
     middle, _sep, after = rest.partition("{pages}")
@@ -333,7 +331,11 @@ def render_docx(data: dict, target: Path) -> None:
     _ = data["_"]
     document = Document()
     document.styles["Normal"].font.size = Pt(10)
-    _page_furniture(document, data)
+    case = data["case"]
+    written = dt.datetime.strptime(data["written"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    page_furniture(document, case=case, title=_("Case report") + f": {case.id}",
+                   header=_("Case report") + f": {case.id} — {data['head']}",
+                   language=data["language"], written=written, _=_)
     document.add_heading(_("Case report") + f": {data['case'].id}", level=0)
 
     def table(header: list[str], rows: list[list[str]], style: str = "Table Grid"):
