@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from .capture import local_time
-from .custody_log import write_atomic
 from .report import (
     _findings,
     _recorded,
@@ -31,6 +30,7 @@ from .report import (
     checked_language,
     gettext_for,
     page_furniture,
+    write_pair,
 )
 
 __all__ = ["write_annex"]
@@ -235,12 +235,5 @@ def write_annex(case: Any, *, language: str = "en", findings: list | None = None
         'annex-ru.docx'
     """
     data = sections(case, checked_language(language), findings)
-    folder = Path(folder or case.root / "report")
-    folder.mkdir(parents=True, exist_ok=True)
-    page = folder / f"annex-{language}.html"
-    write_atomic(page, render_html(data).encode("utf-8"))
-    docx = folder / f"annex-{language}.docx"
-    temporary = folder / f".annex-{language}.docx.tmp"
-    render_docx(data, temporary)
-    temporary.replace(docx)
-    return {"html": page, "docx": docx}
+    return write_pair(Path(folder or case.root / "report"), f"annex-{language}",
+                      render_html(data), lambda target: render_docx(data, target))

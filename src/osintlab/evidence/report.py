@@ -417,12 +417,23 @@ def write_report(
     """
     checked_language(language)
     data = collect(case, language, summary, findings or [])
-    folder = Path(folder or case.root / "report")
+    return write_pair(Path(folder or case.root / "report"), f"report-{language}",
+                      render_html(data), lambda target: render_docx(data, target))
+
+
+def write_pair(folder: Path, stem: str, page: str, docx: Callable[[Path], None]
+               ) -> dict[str, Path]:
+    """``<stem>.html`` and ``<stem>.docx`` in ``folder``, each written whole or not at all.
+
+    Example:
+        >>> write_pair(Path("report"), "report-en", "<p>x</p>", render)   # doctest: +SKIP
+        {'html': PosixPath('report/report-en.html'), 'docx': PosixPath('report/report-en.docx')}
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    html = folder / f"report-{language}.html"
-    write_atomic(html, render_html(data).encode("utf-8"))
-    docx = folder / f"report-{language}.docx"
-    temporary = folder / f".report-{language}.docx.tmp"
-    render_docx(data, temporary)
-    temporary.replace(docx)
-    return {"html": html, "docx": docx}
+    html = folder / f"{stem}.html"
+    write_atomic(html, page.encode("utf-8"))
+    target = folder / f"{stem}.docx"
+    temporary = folder / f".{stem}.docx.tmp"
+    docx(temporary)
+    temporary.replace(target)
+    return {"html": html, "docx": target}
