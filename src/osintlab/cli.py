@@ -652,17 +652,21 @@ def evidence_export(case: Path) -> None:
 @click.argument("case", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--language", "-l", default="en", show_default=True, help="e.g. en or ru.")
 @click.option("--summary", default="", help="The summary paragraph.")
+@click.option("--kind", type=click.Choice(["report", "annex"]), default="report",
+              show_default=True,
+              help="report: the case report; annex: the technical annex to the protocol of "
+                   "inspection of an internet resource (blanks to complete by hand).")
 @_teaching_errors
-def evidence_report(case: Path, language: str, summary: str) -> None:
-    """Write the case report as one HTML file (works offline) and as DOCX.
+def evidence_report(case: Path, language: str, summary: str, kind: str) -> None:
+    """Write the case report (or the protocol's technical annex) as HTML and as DOCX.
 
     \b
     Example:
-        osintlab evidence report cases/CASE-2024-017 --language ru
+        osintlab evidence report cases/CASE-2024-017 --language ru --kind annex
     """
     from .evidence import open_case
 
-    paths = open_case(case).report(language=language, summary=summary)
+    paths = open_case(case).report(language=language, summary=summary, kind=kind)
     click.echo(f"{paths['html']}\n{paths['docx']}")
 
 
