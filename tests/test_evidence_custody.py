@@ -89,7 +89,10 @@ def test_a_hand_over_to_whoever_already_holds_the_items_is_refused(tmp_path):
     source = tmp_path / "photo.txt"
     source.write_text("photo")
     case.capture(source, provenance="handed over by the victim")
-    case.transfer(to="Expert B. Sadykov", purpose="examination", items="E0001")
+    first = case.transfer(to="Expert B. Sadykov", purpose="examination", items="E0001")
+    lines = len(case.entries())
+    again = case.transfer(to="Expert B. Sadykov", purpose="examination", items="E0001")
+    assert again["seq"] == first["seq"] and len(case.entries()) == lines  # a re-run: same entry
     with pytest.raises(EvidenceError, match="already holds these items"):
-        case.transfer(to="Expert B. Sadykov", purpose="examination", items="E0001")
+        case.transfer(to="Expert B. Sadykov", purpose="a second look", items="E0001")
     assert [e["to"] for e in case.custody()][-1] == "Expert B. Sadykov"

@@ -80,8 +80,11 @@ def _visible(grade_id: str) -> str:
     "Is the seller guilty of selling drugs?",
     "Did the seller commit a crime with this photo?",
     "Виновен ли продавец в сбыте наркотиков?",
+    "Did the seller commit fraud with this photo?",
+    "Is dala_trade a swindler?",
+    "Мошенник ли продавец dala_trade?",
 ])
-def test_task_6_refuses_a_question_of_law_for_the_expert(question):
+def test_task_6_refuses_a_question_of_law_for_the_expert(question, tmp_path):
     """Does Task 6's visible check refuse a question of law ("Is the seller guilty?")?
 
     An expert answers questions of special knowledge, never questions of law such as guilt.
@@ -93,7 +96,16 @@ def test_task_6_refuses_a_question_of_law_for_the_expert(question):
         "Was the photo E0002 edited after it was taken, and with which software?", question]}
     with pytest.raises(CheckFailed, match="questions of special knowledge"):
         exec(_visible("check-handover"), {"handover": wrong})
-    right = {"action": "transfer", "questions": [
-        "Was the photo E0002 edited after it was taken, and with which software?",
-        "Which camera and date does the metadata of E0002 give?"]}
-    exec(_visible("check-handover"), {"handover": right})
+    from osintlab import datasets, evidence
+
+    case = evidence.open_case(tmp_path / "CASE-2024-017", investigator="Inspector A. Karimova",
+                              screenshots=False)
+    page = case.capture(datasets.path("photos", "IMG_0233.jpg"), note="stands in for the page")
+    photo = case.capture(datasets.path("photos", "IMG_20241103_142210.jpg"), note="the photo")
+    right = case.transfer(
+        to="Expert B. Sadykov, forensic centre", purpose="examination",
+        questions=["Was the photo E0002 edited after it was taken, and with which software?",
+                   "Which camera and date does the metadata of E0002 give?"],
+        items=[page["item"], photo["item"]])
+    exec(_visible("check-handover"), {"handover": right, "case": case, "page": page,
+                                      "photo": photo})

@@ -134,7 +134,8 @@ def _texts() -> dict[str, str]:
         ),
         "file_changes": _("None: the file was copied byte for byte and only read."),
         "shot_changes": _(
-            "Chromium loaded the page once more for the screenshot (a second request)."
+            "The screenshot was drawn from the captured bytes of the page; the images and "
+            "styles it shows were requested again for the picture."
         ),
         "shot_off": _("no screenshot: switched off for this capture"),
         "method_get": _("HTTP GET, following redirects"),
@@ -783,6 +784,11 @@ class Case:
                   "items=[...]; case.holders() says who has each item.").format(
                     holders="; ".join(held_by)), items=list(items or holders))
         holder = held_by[0] if held_by else self.investigator
+        done = self._same_transfer(to, purpose, questions, items)
+        if done is not None:  # the same cell run again: the hand-over is already in the log
+            print(_("This hand-over to {to} is already entry {seq} of the log: nothing was "
+                    "added (the cell was run again).").format(to=to, seq=done["seq"]))
+            return {**done, "head": f"{done['seq']}:{done['hash']}"}
         if str(to).strip() == str(holder).strip():
             raise EvidenceError(_(
                 "{to} already holds these items: a hand-over is to someone else. If this cell "
@@ -796,6 +802,20 @@ class Case:
         self._stamp_head(head)
         # the head after this hand-over: the receiver writes it on the form and keeps it
         return {**entry, "head": head}
+
+    def _same_transfer(self, to: str, purpose: str, questions: list[str],
+                       items: list[str] | None) -> dict | None:
+        """The last hand-over entry if it is exactly this one and its items are still with
+        its receiver (a cell run again), else ``None``."""
+        transfers = [e for e in self.entries() if e.get("action") == "transfer"]
+        if not transfers:
+            return None
+        last = transfers[-1]
+        same = (last.get("to"), last.get("purpose"), last.get("questions"),
+                last.get("items")) == (to, purpose, questions, list(items) if items else "all")
+        holders = self.holders()
+        still = all(holders.get(item) == to for item in (items or holders))
+        return last if same and still else None
 
     @staticmethod
     def _transfer_items(items: Any) -> list[str] | None:
@@ -1410,8 +1430,9 @@ def open_case(
                     address_service=address_service, timezone=timezone)
     if not investigator or not str(investigator).strip():
         raise EvidenceError(
-            _("A new case needs the investigator's name: "
-              "open_case({case!r}, investigator='Your Name').").format(case=root.name),
+            _("A new case needs the investigator's name: add investigator='Your Name' to "
+              "your open_case(...) call, keeping the folder as you wrote it ({case}).").format(
+                case=case),
             case=str(case),
         )
     try:

@@ -40,7 +40,7 @@ __all__ = ["SNAPSHOTS", "Snapshot", "dumps", "expression", "judge", "loads", "na
 SNAPSHOTS: dict[str, dict[str, list[str]]] = {
     "osintlab.evidence.case.Case": {
         "attrs": ["id", "investigator", "root", "session", "screenshots", "persona", "items"],
-        "calls": ["custody", "verify", "holders", "captures"],
+        "calls": ["custody", "verify", "holders", "captures", "findings", "head", "entries"],
     },
 }
 # Modules a test cell may name without importing them itself (resolved in the worker).
