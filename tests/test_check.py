@@ -1,5 +1,6 @@
 """Exercise feedback: each kind of wrong answer gets its own message a trainee can act on."""
 
+import re
 import subprocess
 import sys
 
@@ -216,3 +217,23 @@ def test_stale_and_missing_answers_after_any_kind_of_failure_are_named():
     assert "The cell that makes `x` ended with an error" in outputs[2][0]["evalue"]
     assert "The cell that makes `y` ended with an error, so `y` was not made" in outputs[4][0]["evalue"]
     assert outputs[6][0]["text"] == "ok\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "hint"),
+    [
+        ("False", bool, "remove the quotes"),
+        (pd.DataFrame({"a": [1]}).head, pd.DataFrame, "add () after it"),
+        (pd.Series([True, False]), pd.DataFrame, "put the condition inside the table's square"),
+    ],
+)
+def test_the_classic_wrong_types_get_a_plain_hint(value, kind, hint):
+    """Quotes around a value, a method without (), a condition alone: is each named plainly?"""
+    with pytest.raises(CheckFailed, match=re.escape(hint)):
+        check.is_type(value, kind, name="answer")
+
+
+def test_several_values_in_one_pair_of_quotes_are_named():
+    """Does ["a, b, c"] for three usernames say to put each value in its own quotes?"""
+    with pytest.raises(CheckFailed, match="put each value in its own quotes"):
+        check.length(["tenge, bishkek, helpdesk"], 3, name="usernames")

@@ -76,6 +76,9 @@ _PLAIN_TYPE_NAMES = {
     "NoneType": N_("nothing (None)"),
     "DataFrame": N_("a table (a pandas DataFrame)"),
     "Series": N_("one column or one row of a table (a pandas Series)"),
+    "method": N_("an action (a method)"),
+    "builtin_function_or_method": N_("an action (a method)"),
+    "function": N_("an action (a function)"),
 }
 
 
@@ -165,7 +168,7 @@ def _shown(value: Any, limit: int = 60) -> str:
         return _("a table with {rows} rows and columns {columns}").format(
             rows=len(value), columns=list(value.columns)
         )
-    text = repr(value)
+    text = " ".join(repr(value).split())  # one line, even for a column of values
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -249,7 +252,23 @@ def is_type(value: Any, kind: type | tuple[type, ...], *, name: str) -> None:
                 name=name, expected=expected, actual=_plain_type(type(value)), shown=_shown(value)
             ),
             name,
+            _wrong_type_hint(value, kinds),
         )
+
+
+def _wrong_type_hint(value: Any, kinds: tuple[type, ...]) -> str | None:
+    """The classic reasons for a wrong type, in plain words (``None`` if none fits)."""
+    names = {kind.__name__ for kind in kinds}
+    if callable(value) and not isinstance(value, type) and hasattr(value, "__self__"):
+        return _("it is the name of an action without round brackets: add () after it to "
+                 "run it and keep what it gives back.")
+    if isinstance(value, str) and not names & {"str"}:
+        return _("it is in quotes, so it is text: remove the quotes.")
+    if type(value).__name__ == "Series" and str(getattr(value, "dtype", "")) == "bool" \
+            and "DataFrame" in names:
+        return _("it is a column of True/False values (the condition alone): put the "
+                 "condition inside the table's square brackets, like cases[condition].")
+    return None
 
 
 def length(value: Sized, expected: int, *, name: str, what: str = N_("items")) -> None:
@@ -261,11 +280,15 @@ def length(value: Sized, expected: int, *, name: str, what: str = N_("items")) -
     __tracebackhide__ = True
     actual = len(value)
     if actual != expected:
+        joined = actual == 1 and isinstance(next(iter(value), None), str) and "," in next(
+            iter(value))
         _fail(
             _("`{name}` has {actual} {what}; it should have {expected}.").format(
                 name=name, actual=actual, what=_(what), expected=expected
             ),
             name,
+            _("the commas are inside one pair of quotes: put each value in its own quotes, "
+              "like [\"a\", \"b\"].") if joined else None,
         )
 
 

@@ -1055,7 +1055,7 @@ class Case:
             findings += anchor_findings(entries, head)
         if findings:
             raise TamperDetected(
-                _("Case {case} failed verification ({count} problems):\n{lines}").format(
+                _("Case {case} failed verification (problems found: {count}):\n{lines}").format(
                     case=self.id, count=len(findings),
                     lines="\n".join(f"- {line}" for line in findings)),
                 findings=findings, case=self.id,
@@ -1424,6 +1424,12 @@ def open_case(
             case=str(case),
         )
     if (root / "case.json").is_file():
+        opened_by = json.loads((root / "case.json").read_text(encoding="utf-8")).get(
+            "investigator")
+        if investigator and opened_by and str(investigator).strip() != str(opened_by).strip():
+            print(_("Case {case} was opened by {first}; you are working in it as {now}. The log "
+                    "keeps both names as written: if one is a typo, say so in a note.").format(
+                case=root.name, first=opened_by, now=investigator))
         return Case(root, investigator=investigator, tsa_url=tsa_url, tsa_ca=tsa_ca,
                     persona=persona, screenshots=screenshots, session=session,
                     user_agent=user_agent, connection=connection,
@@ -1572,7 +1578,7 @@ def verify_archive(path: str | Path, head: str | None = None) -> dict:
             findings.extend(anchor_findings(entries, head))
         if findings:
             raise TamperDetected(
-                _("{path} failed verification ({count} problems):\n{lines}").format(
+                _("{path} failed verification (problems found: {count}):\n{lines}").format(
                     path=path.name, count=len(findings),
                     lines="\n".join(f"- {line}" for line in findings)),
                 findings=findings, path=str(path),
