@@ -69,20 +69,26 @@ def test_hidden_checks_cover_every_task(hidden):
     """Does every graded answer have an embedded expected value to compare against?"""
     assert set(hidden) == {
         "crawl_delay",
+        "admin_allowed",
         "listing_pages",
         "listings",
         "sellers in listings",
+        "seller pages in listings",
         "seller_phones",
+        "seller pages collected",
         "usdt_address",
+        "profiles",
         "suspect_profile",
+        "the page of suspect_item",
     }
 
 
-def test_crawl_delay_is_what_robots_txt_says(hidden):
-    """Is task 1's answer the Crawl-delay of bazaar.example's robots.txt?"""
+def test_crawl_delay_and_admin_are_what_robots_txt_says(hidden):
+    """Is task 1's answer the Crawl-delay of bazaar.example's robots.txt, and /admin/ refused?"""
     robots = RobotFileParser()
     robots.parse((WEB / "bazaar.example" / "robots.txt").read_text("utf-8").splitlines())
     assert hidden["crawl_delay"] == robots.crawl_delay("*")
+    assert hidden["admin_allowed"] == robots.can_fetch("*", "http://bazaar.example/admin/")
 
 
 def test_listing_pages_and_listings_are_what_the_site_holds(hidden):
@@ -97,6 +103,10 @@ def test_listing_pages_and_listings_are_what_the_site_holds(hidden):
     assert hidden["listings"] == len(rows)
     sellers = sorted({row.find("a", class_="seller").get_text(strip=True) for row in rows})
     assert hidden["sellers in listings"] == sellers
+    seller_pages = sorted({"http://bazaar.example" + row.find("a", class_="seller")["href"]
+                           for row in rows})
+    assert hidden["seller pages in listings"] == seller_pages
+    assert hidden["seller pages collected"] == seller_pages  # task 4: every seller, 404s too
 
 
 def test_seller_phones_are_the_ground_truth_owners_phones(hidden, truth):
@@ -109,7 +119,8 @@ def test_seller_phones_are_the_ground_truth_owners_phones(hidden, truth):
     }
     with_pages = {path.stem for path in (WEB / "bazaar.example" / "seller").glob("*.html")}
     assert set(owners) == with_pages
-    assert hidden["seller_phones"] == owners
+    pages = {f"http://bazaar.example/seller/{seller}.html": p for seller, p in owners.items()}
+    assert hidden["seller_phones"] == sorted(pages.items())
     for seller, phone in owners.items():  # and the page itself shows that phone
         page = (WEB / "bazaar.example" / "seller" / f"{seller}.html").read_text("utf-8")
         assert phone in extract.phones(page)["normalized"].tolist()
@@ -138,6 +149,14 @@ def test_suspect_profile_is_the_suspect_not_the_namesake(hidden, truth):
     """Is task 6 P1's social account, whose birth date matches dala_trade's phone subscriber?"""
     persons, _ = truth
     assert hidden["suspect_profile"] == persons["P1"]["accounts"]["social"]
+    assert hidden["the page of suspect_item"] == (  # task 7: the item of that profile page
+        f"http://social.example/u/{hidden['suspect_profile']}.html")
+    births = {}
+    for handle in (persons["P1"]["accounts"]["social"], persons["N1"]["accounts"]["social"]):
+        text = _soup(f"social.example/u/{handle}.html").find(itemprop="birthDate").get_text()
+        day, month, year = text.strip().split(".")
+        births[handle] = f"{year}-{month}-{day}"
+    assert hidden["profiles"] == sorted(births.items())
     assert persons["N1"]["role"] == "namesake"
     assert hidden["suspect_profile"] != persons["N1"]["accounts"]["social"]
     subscribers = pd.read_csv(

@@ -154,3 +154,17 @@ def test_collected_pages_are_captured_into_the_case_as_received(session, quick, 
         original = case.path("items", page.item, record["file"]["original"])
         assert original.read_bytes() == page.response.content
     assert case.verify()["status"] == "intact"
+
+
+def test_a_pages_answer_leaves_a_graded_kernel_with_what_checks_read(session, quick, tmp_path):
+    """Graded answers travel as plain data: does a Pages keep its addresses, completeness, log?"""
+    from osintlab.grading.plain import dumps, loads
+
+    case = evidence.open_case(tmp_path / "CASE-1", investigator="Trainee", screenshots=False,
+                              session=session)
+    pages = web.follow(LISTING, max_pages=2, wait=0, case=case, session=session)
+    answer = loads(dumps({"pages": pages}, ["pages"]))["pages"]
+    assert answer.snapshot_of == "osintlab.web.Pages"
+    assert answer.urls == pages.urls and answer.complete is False
+    assert answer.stopped == pages.stopped
+    assert list(answer.log["item"]) == ["E0001", "E0002"]

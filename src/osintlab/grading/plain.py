@@ -42,6 +42,9 @@ SNAPSHOTS: dict[str, dict[str, list[str]]] = {
         "attrs": ["id", "investigator", "root", "session", "screenshots", "persona", "items"],
         "calls": ["custody", "verify", "holders", "captures", "findings", "head", "entries"],
     },
+    # a collection: its addresses, whether it is complete, why it stopped, and its log (one
+    # row per request, with the item each page was captured as)
+    "osintlab.web.Pages": {"attrs": ["urls", "complete", "stopped", "log"], "calls": []},
 }
 # Modules a test cell may name without importing them itself (resolved in the worker).
 MODULES = ("pandas", "numpy", "re", "difflib", "hashlib", "json", "math", "datetime",

@@ -118,8 +118,8 @@ class Pages(list):
         """Only the pages the site answered with 200 (found); a 404 page has nothing to find.
 
         Example:
-            >>> Pages([Page("u", "u", 404, "", "t")]).found()
-            []
+            >>> len(Pages([Page("u", "u", 404, "", "t")]).found())
+            0
         """
         return Pages([page for page in self if page.status == 200], stopped=self.stopped,
                      complete=self.complete, log=self._log)
