@@ -141,3 +141,61 @@ def test_crash_before_the_rename_moves_the_half_item_aside(tmp_path):
     entries = [json.loads(line) for line in (case.root / "log.jsonl").read_text().splitlines()]
     assert [e["action"] for e in entries[1:3]] == ["intent", "note"]
     assert "moved aside" in entries[2]["text"]
+
+
+def test_a_batch_of_captures_is_committed_once_and_verifies(tmp_path):
+    """Inside case.batch(), are all captures logged in order at the end, intact, no partials?"""
+    from osintlab.evidence import open_case
+
+    case = open_case(tmp_path / "CASE-BATCH", investigator="A. Karimova", screenshots=False)
+    sources = []
+    for number in range(5):
+        source = tmp_path / f"page-{number}.txt"
+        source.write_text(f"page {number}")
+        sources.append(source)
+    with case.batch():
+        records = [case.capture(source, provenance="test pages") for source in sources]
+        assert case.captures() == []  # nothing is logged before the commit
+    assert [r["item"] for r in records] == ["E0001", "E0002", "E0003", "E0004", "E0005"]
+    assert [e["item"] for e in case.captures()] == [r["item"] for r in records]
+    actions = [e["action"] for e in case.entries()]
+    assert actions == ["open"] + ["intent"] * 5 + ["capture"] * 5
+    assert case.verify()["status"] == "intact"
+    assert not list((case.root / "items").glob(".*"))
+
+
+def test_an_error_inside_a_batch_leaves_the_case_as_it_was(tmp_path):
+    """If the block fails, is nothing logged and nothing left in items/?"""
+    from osintlab.evidence import open_case
+
+    case = open_case(tmp_path / "CASE-BATCH", investigator="A. Karimova", screenshots=False)
+    source = tmp_path / "page.txt"
+    source.write_text("page")
+    with pytest.raises(RuntimeError), case.batch():
+        case.capture(source)
+        raise RuntimeError("the crawl stopped")
+    assert case.captures() == [] and not list((case.root / "items").iterdir())
+    assert case.capture(source)["item"] == "E0001"  # the id was not used up
+    assert case.verify()["status"] == "intact"
+
+
+def test_a_crash_before_the_batch_commits_loses_only_that_batch_and_says_so(tmp_path):
+    """Staged but never committed (the process died): does reopening move the unfinished
+    captures aside, say so, and keep the log intact?"""
+    from osintlab.evidence import open_case
+
+    case = open_case(tmp_path / "CASE-BATCH", investigator="A. Karimova", screenshots=False)
+    kept = tmp_path / "kept.txt"
+    kept.write_text("collected before the batch")
+    case.capture(kept)
+    batch = case.batch()
+    batch.__enter__()  # the process dies inside the block: __exit__ never runs
+    for number in range(3):
+        source = tmp_path / f"lost-{number}.txt"
+        source.write_text(f"lost {number}")
+        case.capture(source)
+    reopened = open_case(case.root)
+    assert len(reopened.recovered) == 3
+    assert all("unfinished capture" in line for line in reopened.recovered)
+    assert [e["item"] for e in reopened.captures()] == ["E0001"]
+    assert reopened.verify()["status"] == "intact"

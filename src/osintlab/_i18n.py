@@ -23,8 +23,11 @@ from pathlib import Path
 DOMAIN = "osintlab"
 
 
+_PACKAGE_LOCALES = str(Path(__file__).with_name("locale"))
+
+
 def _localedir() -> str:
-    return os.environ.get("OSINTLAB_LOCALEDIR", str(Path(__file__).with_name("locale")))
+    return os.environ.get("OSINTLAB_LOCALEDIR") or _PACKAGE_LOCALES
 
 
 #: The reviewed language a national cohort reads where its own is not finished: every officer

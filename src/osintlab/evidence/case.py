@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import errno
@@ -27,6 +28,7 @@ import tempfile
 import time
 import warnings
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -121,6 +123,17 @@ KINDS = {"web_page": N_("web page"), "web_file": N_("web file"), "file": N_("fil
 
 def _texts() -> dict[str, str]:
     """The fixed sentences of a collection record, in the trainee's language."""
+    key = (os.environ.get("OSINTLAB_LANG"), os.environ.get("OSINTLAB_SHOW_DRAFTS"),
+           os.environ.get("OSINTLAB_LOCALEDIR"))
+    if key not in _TEXTS:  # looked up once per language: a crawl captures many pages
+        _TEXTS[key] = _texts_now()
+    return _TEXTS[key]
+
+
+_TEXTS: dict[tuple, dict[str, str]] = {}
+
+
+def _texts_now() -> dict[str, str]:
     return {
         "web_changes": _(
             "The content was stored byte for byte as received. The site received one "
@@ -227,6 +240,7 @@ class Case:
         self.address_service = address_service or settings.get("address_service") or (
             "http://address.example/" if _is_sandbox(session) else None)
         self._public: tuple[float, dict] | None = None
+        self._pending: list[dict] | None = None  # staged captures of an open batch()
         #: where the case is worked: forms show times in UTC and in this zone, with its offset
         self.timezone = timezone or settings.get("timezone") or "UTC"
         self.session = session
@@ -532,6 +546,8 @@ class Case:
             )
         moment = started or self.now()
         when = _utc(moment)  # one time for the act: record, log, report and annex show it
+        if self._pending is not None:
+            return self._stage(fetched, note, persona, screenshot, sha256, when, embedded_in)
         item = self._next_id()
         items = self.root / "items"
         partial = items / f".{item}.partial"
@@ -581,6 +597,89 @@ class Case:
             raise
         self._hash_index().setdefault(sha256, item)
         return json.loads(data)  # exactly what record.json holds, without reading it back
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Case]:
+        """Many captures, one durable commit: for a crawl of many pages at once.
+
+        Inside the block each capture writes its files and returns its record as usual, but
+        nothing is synced and nothing is logged yet. When the block ends, everything is made
+        durable at once (one file-system sync), announced in the log (one write), renamed
+        into place (one folder sync) and logged (one write). A crash inside the block or
+        before the commit ends loses only the captures of this batch: they are never half in
+        the log; the next opening moves their unfinished folders aside and says so (an
+        announced item whose files are whole is adopted). An error inside the block leaves
+        the case as it was before the block.
+
+        Example:
+            >>> with case.batch():                                   # doctest: +SKIP
+            ...     for response in responses:
+            ...         case.capture(response, embedded=False)
+        """
+        if self._pending is not None:  # already in a batch: one commit, the outer one
+            yield self
+            return
+        self._pending = []
+        saved = self.sync
+        self.sync = False
+        try:
+            yield self
+        except BaseException:
+            staged, self._pending = self._pending, None
+            self.sync = saved
+            for stage in staged:
+                _remove_tree(stage["partial"])
+            self._by_hash = None
+            self._last_number = None
+            raise
+        staged, self._pending = self._pending, None
+        self.sync = saved
+        self._commit(staged)
+
+    def _stage(self, fetched, note, persona, screenshot, sha256, when, embedded_in) -> dict:
+        """A capture inside a batch: its files in a hidden folder, nothing synced or logged."""
+        item = self._next_id()
+        items = self.root / "items"
+        items.mkdir(exist_ok=True)
+        partial = items / f".{item}.partial"
+        try:
+            partial.mkdir()
+            files, data = self._write_item(partial, item, fetched, note, when, persona,
+                                           screenshot, sha256, embedded_in)
+        except BaseException:
+            _remove_tree(partial)
+            raise
+        self._last_number = int(item[1:])
+        self._hash_index()[sha256] = item
+        self._pending.append({
+            "item": item, "partial": partial, "sha256": sha256, "time": when, "files": files,
+            "source": fetched.final_url or fetched.url or fetched.source_path,
+            "embedded_in": embedded_in})
+        return json.loads(data)
+
+    def _commit(self, staged: list[dict]) -> None:
+        """Make a batch durable and logged, in the write-ahead order single captures use."""
+        if not staged:
+            return
+        items = self.root / "items"
+        try:
+            if self.sync:
+                _sync_file_system(self.root)  # every staged file, in one call
+            self.log.append_many([{"action": "intent", "item": s["item"], "sha256": s["sha256"],
+                                   "time": s["time"], "by": self.investigator}
+                                  for s in staged])
+            for stage in staged:
+                os.replace(stage["partial"], items / stage["item"])
+            if self.sync:
+                fsync_folder(items)
+            self.log.append_many([{
+                "time": s["time"], "by": self.investigator, "action": "capture",
+                "item": s["item"], "sha256": s["sha256"], "source": s["source"],
+                "files": s["files"], **({"embedded_in": s["embedded_in"]}
+                                        if s["embedded_in"] else {}),
+            } for s in staged])
+        except OSError as error:
+            raise _os_error(error, self.root) from error
 
     def _write_item(self, folder, item, fetched, note, when, persona, screenshot, sha256,
                     embedded_in) -> tuple[dict[str, str], bytes]:
@@ -708,7 +807,7 @@ class Case:
             _create(os.path.join(base, "capture.warc.gz"), warc, self.sync)
             files["capture.warc.gz"] = _sha256(warc)
             record["warc"] = "capture.warc.gz"
-        data = json.dumps(record, ensure_ascii=False, indent=2).encode() + b"\n"
+        data = _readable_json(record)
         _create(os.path.join(base, "record.json"), data, self.sync)
         files["record.json"] = _sha256(data)
         return files, data
@@ -1378,6 +1477,36 @@ def _chromium_version(binary: str | None) -> str:
         said = ""
     found = re.search(r"\d+(\.\d+)+", said)
     return found.group(0) if found else N_("installed (version unknown)")
+
+
+def _readable_json(record: dict) -> bytes:
+    """A record as JSON with one field per line (a reader follows it in any text editor);
+    each field's value is encoded by the C encoder, which ``indent=`` would not use.
+
+    Example:
+        >>> _readable_json({"item": "E0001", "hashes": {"sha256": "sha256:ab"}}).splitlines()
+        [b'{', b'  "item": "E0001",', b'  "hashes": {"sha256": "sha256:ab"}', b'}']
+    """
+    fields = ",\n".join(f"  {json.dumps(key, ensure_ascii=False)}: "
+                        f"{json.dumps(value, ensure_ascii=False)}"
+                        for key, value in record.items())
+    return ("{\n" + fields + "\n}\n").encode()
+
+
+def _sync_file_system(folder: Path) -> None:
+    """Flush every written file of the file system ``folder`` is on (Linux ``syncfs``; else
+    ``os.sync``): one call for a whole batch instead of one per file."""
+    import ctypes
+
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if getattr(libc, "syncfs", None) is None or libc.syncfs(descriptor) != 0:
+            os.sync()
+    except OSError:
+        os.sync()
+    finally:
+        os.close(descriptor)
 
 
 def _is_sandbox(session: Any) -> bool:

@@ -113,6 +113,21 @@ class CustodyLog:
         is used only while the file still has the size this object left it at: another
         writer (a second notebook, the command line) is chained to, never forked from.
         """
+        return self.append_many([fields])[0]
+
+    def append_many(self, many: list[dict]) -> list[dict]:
+        """Add several entries, chained in order, with one write and one sync (a batch).
+
+        All or nothing: a write that fails leaves the log as it was.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> log = CustodyLog(pathlib.Path(tempfile.mkdtemp()) / "log.jsonl")
+            >>> [e["seq"] for e in log.append_many([{"action": "open"}, {"action": "note"}])]
+            [1, 2]
+        """
+        if not many:
+            return []
         descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             if fcntl is not None:
@@ -121,13 +136,19 @@ class CustodyLog:
             if size != self._size:
                 self._last = None
             last = self.last()
-            entry = {"seq": (last.get("seq", 0) + 1) if last else 1, **fields}
-            entry["prev"] = last.get("hash", GENESIS) if last else GENESIS
-            entry["hash"] = entry_hash(entry)
-            line = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode() + b"\n"
+            written_entries, lines = [], []
+            for fields in many:
+                entry = {"seq": (last.get("seq", 0) + 1) if last else 1, **fields}
+                entry["prev"] = last.get("hash", GENESIS) if last else GENESIS
+                entry["hash"] = entry_hash(entry)
+                lines.append(json.dumps(entry, ensure_ascii=False, sort_keys=True).encode()
+                             + b"\n")
+                written_entries.append(entry)
+                last = entry
+            data = b"".join(lines)
             try:
-                written = os.write(descriptor, line)
-                if written != len(line):
+                written = os.write(descriptor, data)
+                if written != len(data):
                     raise OSError(28, os.strerror(28))
                 if self.sync:
                     _datasync(descriptor)  # the new bytes and the new size
@@ -137,9 +158,9 @@ class CustodyLog:
                 raise
         finally:
             os.close(descriptor)
-        self._last = entry
-        self._size = size + len(line)
-        return entry
+        self._last = last
+        self._size = size + len(data)
+        return written_entries
 
 
 def check_chain(entries: list[dict]) -> list[str]:
