@@ -223,6 +223,7 @@ def test_stale_and_missing_answers_after_any_kind_of_failure_are_named():
     ("value", "kind", "hint"),
     [
         ("False", bool, "remove the quotes"),
+        ("a, b, c", list, "write a list instead, each value in its own quotes"),
         (pd.DataFrame({"a": [1]}).head, pd.DataFrame, "add () after it"),
         (pd.Series([True, False]), pd.DataFrame, "put the condition inside the table's square"),
     ],

@@ -1,4 +1,4 @@
-"""Do the m02 exercise's hidden answers still agree with the fictional world?
+"""Do the m02 exercise's hidden answers and visible checks agree with the fictional world?
 
 The exercise's hidden tests embed two facts taken from the world: which item of the
 colleague's case the setup changes (``E0003``) and where the seller's old address on
@@ -76,6 +76,21 @@ def _visible(grade_id: str) -> str:
     )
 
 
+def _case_with_two_items(tmp_path):
+    """A case whose first two items stand in for the page and the photo (no web needed)."""
+    from osintlab import datasets
+
+    case = evidence.open_case(tmp_path / "CASE-2024-017", investigator="Inspector A. Karimova",
+                              screenshots=False)
+    page = case.capture(datasets.path("photos", "IMG_0233.jpg"), note="stands in for the page")
+    photo = case.capture(datasets.path("photos", "IMG_20241103_142210.jpg"), note="the photo")
+    return case, page, photo
+
+
+RIGHT_QUESTIONS = ["Was the photo E0002 edited after it was taken, and with which software?",
+                   "Which camera and date does the metadata of E0002 give?"]
+
+
 @pytest.mark.parametrize("question", [
     "Is the seller guilty of selling drugs?",
     "Did the seller commit a crime with this photo?",
@@ -84,28 +99,90 @@ def _visible(grade_id: str) -> str:
     "Is dala_trade a swindler?",
     "Мошенник ли продавец dala_trade?",
 ])
-def test_task_6_refuses_a_question_of_law_for_the_expert(question, tmp_path):
-    """Does Task 6's visible check refuse a question of law ("Is the seller guilty?")?
+def test_task_6_refuses_a_question_of_law_for_the_expert(question):
+    """Does Task 6's first step refuse a question of law ("Is the seller guilty?")?
 
     An expert answers questions of special knowledge, never questions of law such as guilt.
-    A hand-over asking one must not be ticked.
+    The questions are checked before the hand-over goes into the log, so none is ticked.
     """
     from osintlab.exceptions import CheckFailed
 
-    wrong = {"action": "transfer", "questions": [
-        "Was the photo E0002 edited after it was taken, and with which software?", question]}
     with pytest.raises(CheckFailed, match="questions of special knowledge"):
-        exec(_visible("check-handover"), {"handover": wrong})
-    from osintlab import datasets, evidence
+        exec(_visible("check-questions"), {"questions": [RIGHT_QUESTIONS[0], question]})
 
-    case = evidence.open_case(tmp_path / "CASE-2024-017", investigator="Inspector A. Karimova",
-                              screenshots=False)
-    page = case.capture(datasets.path("photos", "IMG_0233.jpg"), note="stands in for the page")
-    photo = case.capture(datasets.path("photos", "IMG_20241103_142210.jpg"), note="the photo")
-    right = case.transfer(
-        to="Expert B. Sadykov, forensic centre", purpose="examination",
-        questions=["Was the photo E0002 edited after it was taken, and with which software?",
-                   "Which camera and date does the metadata of E0002 give?"],
-        items=[page["item"], photo["item"]])
-    exec(_visible("check-handover"), {"handover": right, "case": case, "page": page,
-                                      "photo": photo})
+
+@pytest.mark.parametrize("question", [
+    "Is the photo admissible as evidence in court?",
+    "Is this page admissible evidence of the sale?",
+    "Допустимо ли это фото как доказательство?",
+    "Является ли страница допустимым доказательством?",
+])
+def test_task_6_refuses_asking_the_expert_whether_evidence_is_admissible(question):
+    """Does Task 6's first step leave admissibility to the court?"""
+    from osintlab.exceptions import CheckFailed
+
+    with pytest.raises(CheckFailed, match="admissible is for the court"):
+        exec(_visible("check-questions"), {"questions": [RIGHT_QUESTIONS[0], question]})
+
+
+@pytest.mark.parametrize("question", [
+    "Is the metadata reliable?",
+    "Which software last saved the photo E0002?",
+    "Была ли фотография отредактирована после съёмки?",
+    "Совпадает ли дата в метаданных с датой на странице?",
+])
+def test_task_6_lets_a_question_of_special_knowledge_pass(question):
+    """Is a legitimate question for the expert never taken for a question of law?"""
+    exec(_visible("check-questions"), {"questions": [RIGHT_QUESTIONS[0], question]})
+
+
+def test_task_6_ticks_one_hand_over_with_the_checked_questions(tmp_path):
+    """Does the visible check of Task 6's second step tick the model hand-over?"""
+    case, page, photo = _case_with_two_items(tmp_path)
+    right = case.transfer(to="Expert B. Sadykov, forensic centre", purpose="examination",
+                          questions=RIGHT_QUESTIONS, items=[page["item"], photo["item"]])
+    again = case.transfer(to="Expert B. Sadykov, forensic centre", purpose="examination",
+                          questions=RIGHT_QUESTIONS, items=[page["item"], photo["item"]])
+    assert again["seq"] == right["seq"]  # the cell run again unchanged adds nothing
+    exec(_visible("check-handover"), {"handover": again, "questions": RIGHT_QUESTIONS,
+                                      "case": case, "page": page, "photo": photo})
+
+
+def test_task_6_refuses_a_wrong_receiver_corrected_afterwards(tmp_path):
+    """Is a hand-over corrected after a wrong one refused, with the way out?
+
+    A wrong receiver, then the right one, leaves investigator -> "Expert B. Sadykov" ->
+    "Expert B. Sadykov, forensic centre" in the log; the log cannot be cut, so the check asks
+    for a restart of the exercise.
+    """
+    from osintlab.exceptions import CheckFailed
+
+    case, page, photo = _case_with_two_items(tmp_path)
+    case.transfer(to="Expert B. Sadykov", purpose="examination", questions=RIGHT_QUESTIONS,
+                  items=[page["item"], photo["item"]])
+    corrected = case.transfer(to="Expert B. Sadykov, forensic centre", purpose="examination",
+                              questions=RIGHT_QUESTIONS, items=[page["item"], photo["item"]])
+    with pytest.raises(CheckFailed, match="cannot be deleted") as caught:
+        exec(_visible("check-handover"), {"handover": corrected, "questions": RIGHT_QUESTIONS,
+                                          "case": case, "page": page, "photo": photo})
+    assert "Restart Kernel and Run All Cells" in str(caught.value)
+
+
+def test_task_2_refuses_a_capture_of_too_many_requests(tmp_path):
+    """Is a capture that met the site's rate limit (429) refused, with what to do?"""
+    from osintlab.exceptions import CheckFailed
+    from osintlab.sandbox.server import SandboxServer
+
+    server = SandboxServer(ROOT / "datasets" / "web").start()  # its own limits: no other test's
+    try:
+        web = sandbox.session(server)
+        case = evidence.open_case(tmp_path / "CASE-2024-017", investigator="Inspector A. Karimova",
+                                  session=web, screenshots=False)
+        for _ in range(12):
+            web.get("http://bazaar.example/robots.txt")
+        page = case.capture("http://bazaar.example/sellers/dala_trade", note="seller profile")
+    finally:
+        server.stop()
+    assert page["http"]["status"] == 429
+    with pytest.raises(CheckFailed, match="Too many requests.*Wait a minute"):
+        exec(_visible("check-page"), {"page": page})

@@ -262,6 +262,9 @@ def _wrong_type_hint(value: Any, kinds: tuple[type, ...]) -> str | None:
     if callable(value) and not isinstance(value, type) and hasattr(value, "__self__"):
         return _("it is the name of an action without round brackets: add () after it to "
                  "run it and keep what it gives back.")
+    if isinstance(value, str) and "list" in names:
+        return _("it is one text: write a list instead, each value in its own quotes inside "
+                 "square brackets, like [\"a\", \"b\"].")
     if isinstance(value, str) and not names & {"str"}:
         return _("it is in quotes, so it is text: remove the quotes.")
     if type(value).__name__ == "Series" and str(getattr(value, "dtype", "")) == "bool" \
