@@ -319,3 +319,34 @@ def test_a_forged_last_item_is_not_adopted_on_reopening(tmp_path, cut, warned):
         reopened = open_case(case.root)
     assert (case.root / "log.jsonl").read_bytes() == log_before  # nothing adopted
     assert findings_of(reopened) == ["item E0002 was added: it is not in the log"]
+
+
+def test_a_duplicated_log_entry_is_named(case):
+    """Is a log line copied in twice reported as appearing twice?"""
+    rewrite_log(case, lambda lines: [*lines[:4], lines[3], *lines[4:]])
+    assert "log entry 4 appears twice: an entry was copied or added" in findings_of(case)
+
+
+def test_swapped_originals_are_named_for_both_items(case):
+    """Are two items' originals swapped (each file in the other's folder) both named?"""
+    first = case.root / "items" / "E0001" / "original" / "file1.txt"
+    second = case.root / "items" / "E0002" / "original" / "file2.txt"
+    for path in (first, second):
+        path.chmod(0o644)
+    one, two = first.read_bytes(), second.read_bytes()
+    first.write_bytes(two)
+    second.write_bytes(one)
+    found = findings_of(case)
+    assert any(line.startswith("item E0001: original/file1.txt was altered") for line in found)
+    assert any(line.startswith("item E0002: original/file2.txt was altered") for line in found)
+
+
+def test_a_changed_modification_time_alone_is_not_tampering(case):
+    """Copying, backing up or touching files changes their times: is that left alone?"""
+    import os
+
+    for path in (case.root / "items").rglob("*"):
+        if path.is_file():
+            os.utime(path, (0, 0))  # 1970: as far from the capture as it gets
+    os.utime(case.root / "log.jsonl", (0, 0))
+    assert case.verify()["status"] == "intact"
