@@ -121,6 +121,15 @@ def test_table_dates_are_turned_into_iso_form(session, quick):
          "columns needs a dictionary"),
         (lambda p: web.table("page-1.html", rows="tr", columns={"s": "a"}),
          "table needs the pages you collected"),
+        (lambda p: web.table(p, rows="#listings tr[itemscope", columns={"s": "a.seller"}),
+         "The rows selector '#listings tr\\[itemscope' is not valid CSS"),
+        (lambda p: web.table(p, rows="#listings tr[itemscope]",
+                             columns={"u": "a[itemprop=url]['href']"}),
+         "write an attribute as @href after the CSS, not as \\['href'\\]"),
+        (lambda p: web.table(p, rows="#listings tr[itemscope]", columns={"u": "a.seller @hrf"}),
+         "it has no attribute 'hrf'"),
+        (lambda p: web.table(p, rows="#listings tr[itemscope]", columns=["a"]),
+         'columns=\\{"seller"'),
     ],
 )
 def test_table_mistakes_get_a_message_that_says_what_to_do(session, quick, call, message):

@@ -254,12 +254,12 @@ class _Polite:
             rules = self._rules(site)
         except WebError as error:  # robots.txt unreadable: stop, keep what was collected
             self._note(url, "-", 0.0, None, _("not requested: robots.txt could not be read"))
-            return str(error).rstrip(".")
+            return str(error).rstrip(". ")
         if self.obey_robots and not rules.allows(url):
             self._note(url, "-", 0.0, None, _("not requested: robots.txt asks crawlers to "
                                               "leave it alone"))
             return _("robots.txt of {site} asks crawlers not to fetch {url}; it was not "
-                     "requested (pass robots=False only if your unit's policy allows it).").format(
+                     "requested (pass robots=False only if your unit's policy allows it)").format(
                 site=site, url=url)
         waited = self._pause(site)
         for attempt in range(RETRIES + 1):
@@ -435,10 +435,25 @@ def iso_date(text: Any, order: str = "day.month.year") -> str:
     return day.isoformat()
 
 
+def _select(soup: Any, selector: str, what: str, one: bool = False) -> Any:
+    """``soup.select(selector)`` (or ``select_one``), with a broken selector explained in
+    one line instead of the CSS parser's traceback."""
+    from soupsieve import SelectorSyntaxError
+
+    try:
+        return soup.select_one(selector) if one else soup.select(selector)
+    except SelectorSyntaxError as error:
+        raise WebError(_(
+            "The {what} selector {selector!r} is not valid CSS (the problem is near "
+            "position {position}): check that every [ has its ], and write an attribute as "
+            "@href after the CSS, not as ['href'] (that form is Python, for BeautifulSoup)."
+        ).format(what=what, selector=selector, position=getattr(error, "col", "?"))) from None
+
+
 def _value(row: Any, selector: str, base: str) -> str | None:
     css, _sep, attribute = selector.partition("@")
     css, attribute = css.strip(), attribute.strip()
-    element = row.select_one(css) if css else row
+    element = _select(row, css, "column", one=True) if css else row
     if element is None:
         return None
     if not attribute:
@@ -481,11 +496,12 @@ def table(pages: Any, *, rows: str, columns: dict[str, str],
         raise WebError(_(
             "columns needs a dictionary of column name and CSS selector, for example "
             "columns={{\"seller\": \"a.seller\", \"item_url\": \"a[itemprop=url] @href\"}}."
-        ))
+        ).format())
     found = [page for page in pages if page.status == 200]
     records: list[dict[str, Any]] = []
     for page in found:
-        for row in page.soup.select(rows):
+        soup = page.soup
+        for row in _select(soup, rows, "rows"):
             record = {name: _value(row, selector, page.final_url)
                       for name, selector in columns.items()}
             record["page"] = page.url
@@ -498,6 +514,13 @@ def table(pages: Any, *, rows: str, columns: dict[str, str],
         ).format(rows=rows, count=len(found)))
     result = pd.DataFrame(records, columns=[*columns, "page"])
     for name in columns:
+        attribute = columns[name].partition("@")[2].strip()
+        if result[name].isna().all() and attribute:
+            raise WebError(_(
+                "The column {name!r} is empty in all {count} rows: the element is found, but "
+                "it has no attribute {attribute!r}. Check its spelling (href, src, content) in "
+                "the inspector."
+            ).format(name=name, count=len(result), attribute=attribute))
         if result[name].isna().all():
             raise WebError(_(
                 "The column {name!r} is empty in all {count} rows: its selector {selector!r} "
