@@ -76,8 +76,10 @@ def test_hidden_checks_cover_every_task(hidden):
         "seller pages in listings",
         "seller_phones",
         "seller pages collected",
+        "item pages collected",
         "usdt_address",
         "profiles",
+        "subscriber_born",
         "suspect_profile",
         "the page of suspect_item",
     }
@@ -137,6 +139,14 @@ def test_usdt_address_is_the_fraud_sellers_wallet(hidden, truth):
         path for path in (WEB / "bazaar.example" / "item").glob("*.html")
         if "/seller/almaty_gadget.html" in path.read_text("utf-8")
     ]  # fmt: skip
+    listed = sorted(  # the item pages the task collects: the seller's rows of the listings
+        "http://bazaar.example" + row.find("a", itemprop="url")["href"]
+        for path in _listing_pages()
+        for row in _soup("bazaar.example" + path).select("#listings tr[itemscope]")
+        if row.find("a", class_="seller").get_text(strip=True) == "almaty_gadget"
+    )
+    assert hidden["item pages collected"] == listed
+    assert sorted(f"http://bazaar.example/item/{path.name}" for path in items) == listed
     found = set()
     for path in items:
         table = extract.crypto(path.read_text("utf-8"))
@@ -163,6 +173,7 @@ def test_suspect_profile_is_the_suspect_not_the_namesake(hidden, truth):
         ROOT / "datasets" / "providers" / "steppe-mobile" / "1-subscriber.csv", dtype=str
     )
     born = subscribers[subscribers["msisdn"] == persons["P1"]["phone"]]["born"].iloc[0]
+    assert hidden["subscriber_born"] == born  # task 6, step 2: the record of dala_trade's phone
     page = _soup(f"social.example/u/{hidden['suspect_profile']}.html")
     day, month, year = page.find(itemprop="birthDate").get_text(strip=True).split(".")
     assert f"{year}-{month}-{day}" == born == persons["P1"]["born"]

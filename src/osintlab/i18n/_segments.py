@@ -59,7 +59,8 @@ _MESSAGE_KEYWORDS = {"message", "hint"}
 #: the case records and its report prints. Everything else in code is code: column names,
 #: addresses, file names, keys, selectors, ids stay as written in every language.
 DISPLAY_CALLS = {"print", "display"}
-DISPLAY_KEYWORDS = {"note", "purpose", "questions", "summary", "findings", "reason", "title"}
+DISPLAY_KEYWORDS = {"note", "purpose", "questions", "summary", "findings", "reason", "title",
+                    "connection", "provenance"}
 
 
 @dataclass
