@@ -17,6 +17,7 @@ One room per concern (each folder's ``__init__.py`` says what it is for and what
 
     check, datasets, extract/, names/   the trainee's library: feedback, the world's files,
                                         entities in text, names across scripts
+    accounts/      a username across platforms, contacts normalised, links between identifiers
     web/           collecting politely: robots, follow "next", collect, pages to a table
     evidence/      cases: capture, custody log, screenshot, trusted time, report
     sandbox/       the fictional internet: session, server, sites, classroom TSA
@@ -37,6 +38,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "accounts",
     "check",
     "classroom",
     "curriculum",

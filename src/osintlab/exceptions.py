@@ -18,6 +18,7 @@ that already catches those keeps working::
     ├── TranslationError (ValueError)       a translation catalogue cannot be read or used
     ├── SandboxRefused (ValueError)         a request to a host outside the fictional internet
     ├── NameScriptError (ValueError)        a name empty or in the wrong script; unknown language
+    ├── AccountError (ValueError)           accounts was given a username, contact or link it cannot use
     ├── LawFactUnknown (ValueError)         no fact of that id in the law register
     └── EvidenceError                       a case folder cannot do what was asked
         ├── CaptureFailed                   a URL, response or file could not be captured
@@ -160,6 +161,10 @@ class SandboxRefused(OsintLabError, ValueError):
 
 class NameScriptError(OsintLabError, ValueError):
     """A name is empty or in the wrong script, or the language code is unknown (``names``)."""
+
+
+class AccountError(OsintLabError, ValueError):
+    """``osintlab.accounts`` was given a username, contact or link it cannot use."""
 
 
 class LawFactUnknown(OsintLabError, ValueError):

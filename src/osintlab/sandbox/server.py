@@ -317,10 +317,10 @@ class SandboxServer:
         if slow is not None:
             await asyncio.sleep(self.slow_delay if self.slow_delay is not None else slow)
         found = site.find(key, request.query)
+        if found is None and path.startswith(config.get("profiles", {}).get("prefix", "\0")):
+            return self._missing_profile(site, config["profiles"], request)
         if found is None:
-            return _page(404, _("Page not found"), _(
-                "There is no page '{path}' on {host}."
-            ).format(path=html.escape(request.path[:200]), host=html.escape(site.host)))
+            return _not_found(site, request)
         return self._file_reply(site, found, request)
 
     def _file_reply(self, site: Site, key: str, request: Request) -> Reply:
@@ -340,6 +340,17 @@ class SandboxServer:
             headers["Vary"] = "Accept-Encoding"
             data = packed
         return Reply(200, headers, data)
+
+    def _missing_profile(self, site: Site, profiles: dict, request: Request) -> Reply:
+        """An unknown account's page as the platform answers it: a soft 404 or a redirect."""
+        if profiles["missing"] == "redirect":
+            target = profiles.get("target", "/")
+            return Reply(302, {"Location": target, "Content-Type": "text/html; charset=utf-8"},
+                         b"")
+        page = site.find(normalise_path(profiles.get("page", "/")) or "", "")
+        if profiles["missing"] != "soft404" or page is None:
+            return _not_found(site, request)
+        return self._file_reply(site, page, request)  # status 200: the page says "not found"
 
     def _rate_wait(self, host: str, client: str, limited: dict) -> int:
         window = float(self.rate_window if self.rate_window is not None
@@ -540,6 +551,12 @@ def _page(status: int, title: str, text: str, extra: str = "") -> Reply:
         f"<h1>{status} {html.escape(title)}</h1><p>{text}</p>{extra}</body></html>"
     )
     return Reply(status, {"Content-Type": "text/html; charset=utf-8"}, body.encode("utf-8"))
+
+
+def _not_found(site: Site, request: Request) -> Reply:
+    return _page(404, _("Page not found"), _(
+        "There is no page '{path}' on {host}."
+    ).format(path=html.escape(request.path[:200]), host=html.escape(site.host)))
 
 
 def _cookies(header: str) -> dict[str, str]:

@@ -122,6 +122,9 @@ _SITE: dict[Any, Any] = {  # one host in sites.yml, as osintlab.world.web writes
     "slow_pages?": [{"path": str, "delay_seconds": _NUMBER}],
     "large_pages?": [str],
     "broken_links?": [str],
+    # account pages under prefix: an unknown account gets a soft 404 (page, status 200) or a
+    # redirect (302 to target) instead of a 404
+    "profiles?": {"prefix": str, "missing": str, "page?": str, "target?": str},
 }
 _MANIFEST = {"hosts": {str: _SITE}}
 

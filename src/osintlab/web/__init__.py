@@ -247,8 +247,11 @@ class _Polite:
         self.log.append({"time": now, "url": url, "status": status,
                          "waited_s": round(waited, 1), "item": item, "note": note})
 
-    def get(self, url: str, case: Any, note: str) -> Page | str:
-        """The page, or the sentence that says why it was not collected."""
+    def get(self, url: str, case: Any, note: str, redirects: bool = True) -> Page | str:
+        """The page, or the sentence that says why it was not collected.
+
+        ``redirects=False`` keeps a redirect as the answer (an account checker reads it).
+        """
         site = _site(url)
         try:
             rules = self._rules(site)
@@ -265,7 +268,7 @@ class _Polite:
         for attempt in range(RETRIES + 1):
             fetched_at = dt.datetime.now(dt.UTC)
             try:
-                response = self.session.get(url, timeout=30)
+                response = self.session.get(url, timeout=30, allow_redirects=redirects)
             except Exception as error:
                 self.last[site] = time.monotonic()
                 self._note(url, "-", waited, None, type(error).__name__)

@@ -43,14 +43,15 @@ def ground_truth(seed: int = SEED) -> dict:
     p1, p2, p3, p4, p5, b1 = (person(i) for i in ("P1", "P2", "P3", "P4", "P5", "B1"))
     accounts = {
         "P1": {"bazaar": "dala_trade", "forum": "dmukh91", "social": "daniyar.m91",
+               "photos": "daniyar.m91", "tube": "dala_trade",
                "telegram": "channel admin of @dala_market_kz (bot @dala_pay_bot)",
                "domain": "dala-market.example"},
         "P2": {"telegram": "Aibek 🇰🇬 (user6021447751)", "social": "aibek.zh"},
         "P3": {"koinbridge": "KB-0048213"},
         "P4": {"forum": "f_nazar"},
-        "P5": {"bazaar": "almaty_gadget"},
+        "P5": {"bazaar": "almaty_gadget", "photos": "nastya_vl", "tube": "almaty_gadget"},
         "N1": {"social": "d.mukhametov"},
-        "B1": {"bazaar": "dala_gulnara", "social": "gulnara.kilim",
+        "B1": {"bazaar": "dala_gulnara", "social": "gulnara.kilim", "photos": "gulnara.kilim",
                "domain": "kilim-carpets.example"},
         "B2": {"domain": "dalamarket.example (admin contact of Dala Gulder LLP)"},
     }
@@ -158,6 +159,20 @@ def ground_truth(seed: int = SEED) -> dict:
              _e("web", "social.example/u/daniyar.m91.html", "17.04.1991",
                 selector='[itemprop="birthDate"]'),
              _e("photos", "IMG_0233.jpg", "[43, 14, ", tag="GPS GPSLatitude")]},
+        {"id": "L13", "claim": "The tube.example channel dala_trade is the bazaar seller "
+         "dala_trade (same phone once normalised) and gives P1's e-mail behind a +tag; the "
+         "e-mail's name daniyar.m91 is P1's social profile (born 17.04.1991, as the operator's "
+         "subscriber of the phone): two independent links from the seller to P1.",
+         "evidence": [
+             _e("web", "tube.example/c/dala_trade.html", "8 (799) 555-01-17", selector="p.about"),
+             _e("web", "tube.example/c/dala_trade.html", "Daniyar.M91+tube@Mail.example",
+                selector="p.about"),
+             _e(*seller[:1], seller[1].format("dala_trade"), p1.phone,
+                selector='[itemprop="telephone"]'),
+             _e("web", "social.example/u/daniyar.m91.html", "17.04.1991",
+                selector='[itemprop="birthDate"]'),
+             _e("providers", "steppe-mobile/1-subscriber.csv", p1.born,
+                row={"msisdn": p1.phone}, column="born")]},
     ]
     false_leads = [
         {"id": "F01", "claim": "The Astana teacher Daniyar Mukhametov (social.example/u/"
@@ -226,5 +241,15 @@ def ground_truth(seed: int = SEED) -> dict:
              _e("telegram", "channel/result.json", "Наши адреса только в закрепе",
                 field="messages[id=8].text"),
              _e("crypto", "tron_usdt_transfers.csv", w.tron_fake, absent=True)]},
+        {"id": "F07", "claim": "photos.example/dalatrade is the seller dala_trade.",
+         "why_tempting": "The same words without the underscore; the checker finds it where "
+         "dala_trade itself gets only a soft 404.",
+         "bait": [_e("web", "photos.example/dalatrade.html", "dalatrade", selector="span.handle")],
+         "refuted_by": [
+             _e("web", "photos.example/dalatrade.html", "dalamarket.example", selector="a.link"),
+             _e("people", "organisations.csv", "O1", row={"domain": "dalamarket.example"},
+                column="id"),
+             _e("web", "photos.example/dalatrade.html", "Букеты с доставкой по Алматы",
+                selector="p.bio")]},
     ]
     return {"seed": seed, "persons": persons, "links": links, "false_leads": false_leads}

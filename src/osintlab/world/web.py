@@ -20,7 +20,7 @@ from html import escape
 
 import yaml
 
-from . import SEED, rng
+from . import SEED, accounts, rng
 from .crypto import wallets
 from .domains import IP
 from .people import person
@@ -321,6 +321,10 @@ SITES = {
     "dalamarket.example": {"what": "an innocent flower shop with a look-alike name"},
     "kilim-carpets.example": {"what": "an innocent carpet seller's site"},
     "koinbridge.example": {"what": "the invented cryptocurrency exchange"},
+    "photos.example": {"what": "photo sharing; an unknown account gets a 200 page that says so "
+                       "(a soft 404)", "profiles": accounts.PROFILES["photos.example"]},
+    "tube.example": {"what": "video channels at /c/<name>; an unknown channel is redirected "
+                     "to the front page", "profiles": accounts.PROFILES["tube.example"]},
 }
 
 
@@ -349,10 +353,13 @@ def files(seed: int = SEED) -> dict[str, bytes]:
         "koinbridge.example": _simple("KoinBridge", (
             "<h1>KoinBridge</h1>\n<p>Exchange BTC, USDT (TRC-20) and tenge.</p>\n"
             "<p>Law-enforcement requests: lawenforcement@koinbridge.example</p>"), lang="en"),
+        "photos.example": accounts.photos_site(),
+        "tube.example": accounts.tube_site(),
     }
     out = {f"{host}/{path}": (data if isinstance(data, bytes) else data.encode("utf-8"))
            for host, pages in hosts.items() for path, data in pages.items()}
     described = {"hosts": {host: {**SITES[host], "root": host} for host in hosts}}
+    out["platforms.json"] = accounts.platforms_json().encode("utf-8")
     out["sites.yml"] = ("# What the sandbox server does beyond serving the files.\n"
                         + yaml.safe_dump(described, sort_keys=True, allow_unicode=True,
                                          width=100)).encode("utf-8")
@@ -379,6 +386,10 @@ them on the trainee's machine. Module `m03-web-collection` crawls and parses the
 - `forum.example`: forum; the `/members/` pages need a login (see `sites.yml`);
 - `social.example`: social-network profiles at `/u/<handle>.html`;
 - `shop7x3k.onion.example`: the "dark web" shop (it stands for an onion service);
+- `photos.example`: photo sharing at `/<account>`; an unknown account gets a page with
+  status 200 that says "Такого пользователя нет" (a soft 404);
+- `tube.example`: video channels at `/c/<account>`; an unknown channel is redirected (302)
+  to the front page;
 - `dala-market.example`, `dalamarket.example`, `kilim-carpets.example`,
   `koinbridge.example`: other sites that come up in the case.
 
@@ -389,7 +400,18 @@ For each host: `root` (its folder), and where they apply `redirects` (`path`, `t
 `Retry-After: retry_after_seconds`), `login` (form `path`, field names, the trainees'
 test `credentials`, the session `cookie`, the `protected` path prefixes), `charsets` (pages
 stored in a legacy encoding), `gzip`, `large_pages`, `slow_pages` (`delay_seconds`) and
-`broken_links` (linked, but must answer 404).
+`broken_links` (linked, but must answer 404), and `profiles` (account pages under `prefix`:
+for an unknown account the site answers `missing` = `soft404`, the `page` with status 200, or
+`redirect`, 302 to `target`; without it, 404).
+
+## platforms.json
+
+The account-checking manifest of the five platforms with accounts (`bazaar.example`,
+`forum.example`, `photos.example`, `social.example`, `tube.example`) in the WhatsMyName
+format: `uri_check` (the address with `{account}`), `e_code`/`e_string` (the status and a text
+of the page of an existing account), `m_code`/`m_string` (the same for a missing one), `known`
+(accounts that exist, for testing a checker), `cat`. `mailboxes` says, per fictional mail
+domain, whether it takes `+tags` (RFC 5233 sub-addressing) and whether it ignores dots.
 
 ## What is fictional
 
