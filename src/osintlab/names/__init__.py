@@ -6,7 +6,8 @@ export. Three functions cover the everyday work:
 
 * :func:`variants` lists the Latin spellings to search for a Cyrillic name;
 * :func:`to_cyrillic` goes the other way, from a Latin spelling to plausible Cyrillic forms;
-* :func:`match` says whether two spellings can be the same person, with a score and a reason.
+* :func:`match` says whether two spellings can be the same person, with a score and a reason;
+* :func:`search` finds every row of a table (a register extract) whose name may be a spelling.
 
 Languages: ``ru`` Russian, ``kk`` Kazakh, ``ky`` Kyrgyz, ``tg`` Tajik, ``tk`` Turkmen,
 ``uz`` Uzbek. Russian schemes come from the ``iuliia`` library; the national tables are in
@@ -30,7 +31,7 @@ from .._i18n import N_, _
 from ..exceptions import NameScriptError
 from . import _namekey, _translit
 
-__all__ = ["LANGUAGES", "Match", "match", "to_cyrillic", "variants"]
+__all__ = ["LANGUAGES", "Match", "match", "search", "to_cyrillic", "variants"]
 
 LANGUAGES = _translit.LANGUAGES
 
@@ -475,3 +476,6 @@ def _female_form(x: _Part, y: _Part) -> bool:
             if female.endswith(("ova", "eva", "ina")) and female[:-1] == male:
                 return True
     return False
+
+
+from .lookup import search  # noqa: E402  (a verb of this room, kept in its own file)
