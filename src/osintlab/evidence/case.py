@@ -415,7 +415,7 @@ class Case:
         """Say once per case session, aloud, what every record of the session also says."""
         if not getattr(self, "_clock_warned", False):
             self._clock_warned = True
-            warnings.warn(message, stacklevel=5)  # points at the cell that captured
+            warnings.warn(message, stacklevel=_outside_osintlab())  # the trainee's cell
 
     def _connection(self) -> dict:
         """How sites saw this computer: its public address (asked of the case's address
@@ -1714,3 +1714,19 @@ def verify_archive(path: str | Path, head: str | None = None) -> dict:
             )
         return {"case": case.id, "status": "intact", "items": len(case.captures()),
                 "entries": len(entries), "files": files, "head": _head_of(entries)}
+
+
+def _outside_osintlab() -> int:
+    """The stacklevel of the first caller outside osintlab: where a warning should point.
+
+    Example:
+        >>> _outside_osintlab() >= 2
+        True
+    """
+    import sys
+
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("osintlab"):
+        level += 1
+        frame = frame.f_back
+    return level
