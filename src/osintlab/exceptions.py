@@ -18,7 +18,7 @@ that already catches those keeps working::
     ├── TranslationError (ValueError)       a translation catalogue cannot be read or used
     ├── SandboxRefused (ValueError)         a request to a host outside the fictional internet
     ├── NameScriptError (ValueError)        a name empty or in the wrong script; unknown language
-    ├── AccountError (ValueError)           accounts was given a username, contact or link it cannot use
+    ├── AccountError (ValueError)           accounts got a username, contact or link it cannot use
     ├── LawFactUnknown (ValueError)         no fact of that id in the law register
     └── EvidenceError                       a case folder cannot do what was asked
         ├── CaptureFailed                   a URL, response or file could not be captured

@@ -27,6 +27,9 @@ Example:
 from __future__ import annotations
 
 import json
+import threading
+import warnings
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
 from urllib.parse import quote
@@ -108,6 +111,27 @@ def _decide(site: dict[str, Any], status: int, text: str, location: str) -> tupl
                           "it shows for a missing one").format(code=status)
 
 
+class _OneAtATime:
+    """A case that captures one answer at a time, right after it came (checks run together)."""
+
+    def __init__(self, case: Any) -> None:
+        self.case = case
+        self.lock = threading.Lock()
+        self.warnings: list[warnings.WarningMessage] = []
+
+    def capture(self, *args: Any, **kwargs: Any) -> Any:
+        with self.lock, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            record = self.case.capture(*args, **kwargs)
+            self.warnings.extend(caught)
+        return record
+
+    def say_warnings(self) -> None:
+        """Repeat in the trainee's cell what the case warned while capturing (once each)."""
+        for said in {str(w.message): w for w in self.warnings}.values():
+            warnings.warn(said.message, stacklevel=3)
+
+
 def check(username: str, *, case: Any = None, session: Any = None,
           robots: bool = True) -> pd.DataFrame:
     """Look one username up on every platform of the manifest, politely, one request each.
@@ -127,11 +151,21 @@ def check(username: str, *, case: Any = None, session: Any = None,
 
     name = _username(username)
     polite = _Polite(session, None, robots)
+    sites = _manifest()["sites"]
+    urls = [site["uri_check"].replace("{account}", quote(name, safe="._-")) for site in sites]
+    serial = _OneAtATime(case) if case is not None else None
+
+    def ask(site: dict[str, Any], url: str) -> Any:
+        note = _("account check: {name} on {platform}").format(name=name, platform=site["name"])
+        return polite.get(url, serial, note, redirects=False)
+
+    # each platform is its own site: asked at the same time, each as politely as alone
+    with ThreadPoolExecutor(max_workers=len(sites) or 1) as pool:
+        answers = list(pool.map(ask, sites, urls))
+    if serial is not None:
+        serial.say_warnings()
     rows, texts = [], {}
-    for site in _manifest()["sites"]:
-        url = site["uri_check"].replace("{account}", quote(name, safe="._-"))
-        got = polite.get(url, case, _("account check: {name} on {platform}").format(
-            name=name, platform=site["name"]), redirects=False)
+    for site, url, got in zip(sites, urls, answers, strict=True):
         if isinstance(got, str):
             rules = polite.rules.get(_site(url))
             why = got if rules is None or rules.allows(url) else _(
