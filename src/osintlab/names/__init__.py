@@ -141,10 +141,13 @@ def variants(name: str, language: str = "ru") -> pd.DataFrame:
 
 # --- Latin to Cyrillic ---------------------------------------------------------------------
 # Latin letter groups and their Cyrillic readings, most likely first. Shared by every
-# language; each language adds its own letters.
+# language; each language adds its own letters. Kazakh ı is і in the 2021 alphabet but и or й
+# in the 2018 one (Aıgerim); ng is also ңг, the г dropped (Chyngyz for Чыңгыз); dj is the
+# French-style дж of Russian-era documents (Djamshed).
 _REVERSE_COMMON: dict[str, list[str]] = {
-    "shch": ["щ"], "sch": ["щ"], "dzh": ["дж"], "zh": ["ж"], "kh": ["х"], "ts": ["ц", "тс"],
-    "ch": ["ч"], "sh": ["ш"], "yu": ["ю"], "iu": ["ю", "иу"], "ya": ["я"], "ia": ["я", "ия"],
+    "shch": ["щ"], "sch": ["щ"], "dzh": ["дж"], "dj": ["дж"], "zh": ["ж"], "kh": ["х"],
+    "ts": ["ц", "тс"], "ch": ["ч"], "sh": ["ш"], "yu": ["ю"], "iu": ["ю", "иу"], "ya": ["я"],
+    "ia": ["я", "ия"],
     "yo": ["ё", "йо"], "ye": ["е"], "ie": ["ье", "ие"], "iy": ["ий"], "yy": ["ый", "ыйы"],
     "a": ["а"], "b": ["б"], "c": ["ц", "к"], "d": ["д"], "e": ["е", "э"], "f": ["ф"],
     "g": ["г"], "h": ["х"], "i": ["и", "й"], "j": ["ж", "й"], "k": ["к"], "l": ["л"],
@@ -156,18 +159,19 @@ _REVERSE_EXTRA: dict[str, dict[str, list[str]]] = {
     "ru": {},
     "kk": {
         "ä": ["ә"], "á": ["ә"], "ğ": ["ғ"], "ǵ": ["ғ"], "q": ["қ"], "ñ": ["ң"], "ń": ["ң"],
-        "ö": ["ө"], "ó": ["ө"], "ū": ["ұ"], "ü": ["ү"], "ú": ["ү"], "ı": ["і", "и"],
+        "ö": ["ө"], "ó": ["ө"], "ū": ["ұ"], "ü": ["ү"], "ú": ["ү"], "ı": ["і", "и", "й"],
         "ş": ["ш"], "ý": ["у"], "i": ["и", "і", "й"], "u": ["у", "ұ", "ү"], "o": ["о", "ө"],
         "a": ["а", "ә"], "g": ["г", "ғ"], "k": ["к", "қ"], "j": ["ж"], "h": ["х", "һ"],
-        "gh": ["ғ"], "ng": ["ң", "нг"], "ia": ["я", "ия"], "iu": ["ю"],
+        "gh": ["ғ"], "ng": ["ң", "ңг", "нг"], "ia": ["я", "ия"], "iu": ["ю"],
     },
     "ky": {
-        "ö": ["ө"], "ü": ["ү"], "ng": ["ң", "нг"], "o": ["о", "ө"], "u": ["у", "ү"],
+        "ö": ["ө"], "ü": ["ү"], "ng": ["ң", "ңг", "нг"], "o": ["о", "ө"], "u": ["у", "ү"],
         "j": ["ж"],
     },
     "tg": {
         "gh": ["ғ"], "ğ": ["ғ"], "q": ["қ"], "ī": ["ӣ"], "ū": ["ӯ"], "h": ["ҳ", "х"],
-        "j": ["ҷ", "ж"], "dzh": ["ҷ", "дж"], "i": ["и", "ӣ", "й"], "u": ["у", "ӯ"],
+        "j": ["ҷ", "ж"], "dzh": ["ҷ", "дж"], "dj": ["дж", "ҷ"], "i": ["и", "ӣ", "й"],
+        "u": ["у", "ӯ"],
         "g": ["г", "ғ"], "k": ["к", "қ"],
     },
     "tk": {
@@ -184,6 +188,11 @@ _REVERSE_EXTRA: dict[str, dict[str, list[str]]] = {
 }  # fmt: skip
 _BEAM = 40
 _CYR_VOWELS = "аеёиоуыэюяәөұүіӣӯў"
+# Latin consonant digraphs that are read as one letter: reading them as two letters (sh as сх,
+# ch as цх, dj as дҷ) is possible but unusual, and costs that much more.
+_DIGRAPHS = ("shch", "sch", "dzh", "dj", "zh", "kh", "ch", "sh", "gh")
+_SPLIT_COST = 2.0
+_RUSSIFY_COST = 0.5
 
 
 def _spell_word(word: str, table: dict[str, list[str]]) -> list[tuple[float, str]]:
@@ -192,6 +201,9 @@ def _spell_word(word: str, table: dict[str, list[str]]) -> list[tuple[float, str
     longest = max(len(k) for k in table)
     beams: dict[int, list[tuple[float, str]]] = {0: [(0.0, "")]}
     for pos in range(len(lower)):
+        digraph = max(
+            (len(d) for d in _DIGRAPHS if lower.startswith(d, pos) and d in table), default=0
+        )
         for cost, text in beams.pop(pos, []):
             for size in range(longest, 0, -1):
                 chunk = lower[pos : pos + size]
@@ -199,12 +211,16 @@ def _spell_word(word: str, table: dict[str, list[str]]) -> list[tuple[float, str
                     continue
                 for rank, cyr in enumerate(table[chunk]):
                     extra = rank + (0.0 if size > 1 else 0.1 * (longest > 1))
+                    if size < digraph:
+                        extra += _SPLIT_COST  # Shohruh is Шохрух, not Сҳоҳруҳ
                     after_vowel = bool(text) and text[-1] in _CYR_VOWELS
                     before_vowel = lower[pos + size : pos + size + 1] in tuple("aeiouy")
                     if cyr == "й" and after_vowel and not before_vowel:
                         extra = 0.0  # Andrei -> Андрей, Aigerim -> Айгерим
                     elif cyr in ("й", "ий") and not after_vowel:
-                        extra += 1.5  # й follows a vowel
+                        extra += 1.5 if before_vowel else 3.0  # й follows a vowel (Чыңгыз)
+                    elif cyr == "і" and after_vowel:
+                        extra += 1.0  # Kazakh і never follows a vowel: Aıgerim is Айгерім
                     beams.setdefault(pos + size, []).append((cost + extra, text + cyr))
         for key in beams:
             beams[key] = sorted(set(beams[key]))[:_BEAM]
@@ -220,8 +236,9 @@ def _spell_word(word: str, table: dict[str, list[str]]) -> list[tuple[float, str
 def to_cyrillic(name: str, language: str = "ru", limit: int = 5) -> list[str]:
     """Plausible Cyrillic forms of a Latin spelling, the likeliest first.
 
-    Forms that some transliteration scheme turns back into exactly this spelling come first;
-    the rest follow by how usual their letters are.
+    Forms that some transliteration scheme turns back into exactly this spelling come first,
+    with the usual Russian spelling of such a national form (Шоҳруҳ, Шохрух); the rest follow
+    by how usual their letters are.
 
     Example:
         >>> from osintlab import names
@@ -243,20 +260,40 @@ def to_cyrillic(name: str, language: str = "ru", limit: int = 5) -> list[str]:
         )
     table = {**_REVERSE_COMMON, **_REVERSE_EXTRA[language]}
     words = name.replace("-", " - ").split()
-    per_word = [_spell_word(w, table)[:6] if w != "-" else [(0.0, "-")] for w in words]
+    keep = max(4, int(400 ** (1 / len(words))))  # readings per word: 40 for one, 7 for three
+    per_word = [_spell_word(w, table)[:keep] if w != "-" else [(0.0, "-")] for w in words]
     scored: dict[str, float] = {}
+    national: dict[str, tuple[float, str]] = {}  # Russian spelling -> cheapest national form
     for combo in itertools.product(*per_word):
         text = " ".join(t for _c, t in combo).replace(" - ", "-")
-        scored[text] = min(scored.get(text, 99.0), sum(c for c, _t in combo))
+        cost = sum(c for c, _t in combo)
+        scored[text] = min(scored.get(text, 99.0), cost)
+        # The usual Russian spelling of a national name (Шоҳруҳ -> Шохрух), as variants() gives
+        # it: documents issued in Russian write the name so.
+        russian = _translit.russify(text, language)
+        if russian != text:
+            scored[russian] = min(scored.get(russian, 99.0), cost + _RUSSIFY_COST)
+            national[russian] = min(national.get(russian, (99.0, "")), (cost, text))
     wanted = name.casefold()
+    tiers: dict[str, int] = {}
+
+    def tier(text: str) -> int:
+        """0: a scheme spells it back exactly so; 1: it does not; 2: not a name of the language."""
+        if text not in tiers:
+            try:
+                back = variants(text, language=language)["spelling"].str.casefold().tolist()
+            except NameScriptError:
+                tiers[text] = 2
+            else:
+                tiers[text] = 0 if wanted in back else 1
+        return tiers[text]
 
     def rank(item: tuple[str, float]) -> tuple[int, float]:
         text, cost = item
-        try:
-            back = variants(text, language=language)["spelling"].str.casefold().tolist()
-        except NameScriptError:
-            return (2, cost)
-        return (0 if wanted in back else 1, cost)
+        found = tier(text)
+        if found and text in national:  # the Russian spelling of a form spelt back exactly
+            found = min(found, tier(national[text][1]))
+        return (found, cost)
 
     best = sorted(scored.items(), key=lambda item: item[1])[: max(limit * 4, 12)]
     return [text for text, _cost in sorted(best, key=rank)[:limit]]

@@ -68,6 +68,8 @@ _OPTIONAL_LATIN = [
     (re.compile(r"[yiý]o"), "e", "yo/e"),  # Bakhtiyor = Bakhtier (ё as е)
     (re.compile(r"(?<=[hj])ov"), "ev", "yo/e"),  # Pugachov = Pugachev
     (re.compile(r"o'"), "u", "oʻ/u"),  # Uzbek oʻ as у in Russian spelling (Oʻtkir/Utkir)
+    (re.compile(r"x"), "ks", "x/ks"),  # informal x for кс: Alexey, Maximov (else x is х)
+    (re.compile(r"(?<=[dt])er$"), "r", "-er/-r"),  # Alexander = Aleksandr, Peter = Petr
 ]
 _MAX_KEYS = 16
 

@@ -126,6 +126,19 @@ _KK_2018 = {
     "ю": "ıý", "я": "ıa",
 }  # fmt: skip
 
+# --- Kazakh, BGN/PCGN 1979 -----------------------------------------------------------------
+# BGN/PCGN romanization of Kazakh Cyrillic (1979), as in Unicode CLDR's Kazakh-Latin-BGN
+# transform: ғ gh, қ q, ң ng, ә ä, ө ö, ұ u, ү ü, і i, и ī, у ū, ж zh, х kh, э ė. It is the
+# source of the gh spellings (Ghalym) on maps, sanctions lists and in English-language text.
+_KK_BGN = {
+    "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "gh", "д": "d", "е": "e",
+    "ё": "yo", "ж": "zh", "з": "z", "и": "ī", "й": "y", "к": "k", "қ": "q", "л": "l",
+    "м": "m", "н": "n", "ң": "ng", "о": "o", "ө": "ö", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "ū", "ұ": "u", "ү": "ü", "ф": "f", "х": "kh", "һ": "h", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "ė",
+    "ю": "yu", "я": "ya",
+}  # fmt: skip
+
 # --- Kyrgyz, BGN/PCGN 1979 -----------------------------------------------------------------
 # BGN/PCGN romanization of Kirghiz Cyrillic (1979), as in Unicode CLDR's Kirghiz-Latin-BGN
 # transform: ж j, ң ng, ө ö, ү ü; the rest as BGN/PCGN Russian.
@@ -174,6 +187,23 @@ def _uz_mapping() -> dict[str, str]:
     return mapping
 
 
+# --- Russian, informal ----------------------------------------------------------------------
+# Not a standard: the habits of people who write their own name in Latin letters (profiles,
+# e-mail addresses, business cards), on top of the Wikipedia (everyday English) scheme: x for
+# кс (Alexey, Maxim), -ia for a final -ия (Yulia, Maria), and the German-style sch for щ
+# (Scherbakov). Observed practice.
+def _ru_informal() -> TranslitSchema:
+    path = Path(iuliia.__file__).with_name("schemas") / "wikipedia.json"
+    base = json.loads(path.read_text(encoding="utf-8"))
+    return TranslitSchema(
+        name="ru_informal",
+        mapping={**base["mapping"], "щ": "sch"},
+        prev_mapping={**base["prev_mapping"], "кс": ""},
+        next_mapping={**base["next_mapping"], "кс": "x"},
+        ending_mapping={**base["ending_mapping"], "ия": "ia"},
+    )
+
+
 def _ascii_apostrophe(text: str) -> str:
     return text.replace("ʻ", "'").replace("ʼ", "'")
 
@@ -197,6 +227,11 @@ def _informal_kk(text: str) -> str:
     for a, b in (("ş", "sh"), ("Ş", "Sh")):
         text = text.replace(a, b)
     return _strip_marks(text)
+
+
+def _dotted_i(text: str) -> str:
+    """Kazakh Latin 2021 typed where the keyboard has no dotless ı: ı as i, İ as I."""
+    return text.replace("ı", "i").replace("İ", "I")
 
 
 @dataclass(frozen=True)
@@ -240,6 +275,8 @@ def _national() -> dict[str, TranslitSchema]:
     return {
         "kk2021": _fix_capitals(_schema("kk2021", _KK_2021), {"И": "İ", "Й": "İ"}),
         "kk2018": _schema("kk2018", _KK_2018),
+        "kk_bgn": _schema("kk_bgn", _KK_BGN),
+        "kk_ye": _schema("kk_ye", _KK_2021, prev_mapping=_after_vowels("е", "ye")),
         "ky_bgn": _schema("ky_bgn", _KY_BGN),
         "tg_bgn": _schema("tg_bgn", _TG_BGN, prev_mapping=tg_prev),
         "tk1999": _schema("tk1999", _TK_1999, prev_mapping=tk_prev),
@@ -253,6 +290,12 @@ _RUSSIAN_SCHEMES = [
     ("mvd310", "older passports (MVD 310, 1997-2010)", "й y, ю yu, я ya", iuliia.MVD_310),
     ("telegram", "informal (social media)", "h for х, c for ц", iuliia.TELEGRAM),
     ("wikipedia", "everyday English (Wikipedia)", "ye after a vowel, -y for -ий", iuliia.WIKIPEDIA),
+    (
+        "informal_x",
+        "informal (own spelling in profiles and e-mail)",
+        "x for кс, -ia for -ия, German-style sch for щ; ye at the start of a word",
+        _ru_informal(),
+    ),
     ("mvd782", "older passports (MVD 782, 2000s)", "ye after a vowel, yo for ё", iuliia.MVD_782),
     ("bgn", "BGN/PCGN (maps, sanctions lists)", "ye after a vowel, marks dropped", iuliia.BGN_PCGN),
     ("gost_b", "GOST 7.79-2000 system B", "x for х, c for ц", iuliia.GOST_779_ALT),
@@ -291,7 +334,25 @@ def schemes(language: str) -> list[Scheme]:
                 "as typed on a plain keyboard",
                 lambda t: _informal_kk(nat["kk2021"].translate(t)),
             ),
+            Scheme(
+                "kk2021_i",
+                "Kazakh Latin 2021 typed with i for ı",
+                "ä ğ ñ ö ş ū ü kept, i for і (no dotless ı on the keyboard)",
+                lambda t: _dotted_i(nat["kk2021"].translate(t)),
+            ),
             Scheme("kk2018", "Kazakh Latin 2018", "á ǵ ń ó ú ý, ı for и/й", own(nat["kk2018"])),
+            Scheme(
+                "kk_bgn",
+                "Kazakh BGN/PCGN 1979 (maps, sanctions lists)",
+                "gh for ғ, q for қ, ng for ң, i for і, ī ū for и у",
+                lambda t: _SEARCH_NOISE.sub("", nat["kk_bgn"].translate(t)),
+            ),
+            Scheme(
+                "kk_informal",
+                "Kazakh, informal",
+                "ye at the start of a word and after a vowel, j for ж, q for қ, no special letters",
+                lambda t: _informal_kk(nat["kk_ye"].translate(t)),
+            ),
         ]
         icao = Scheme("icao", "ICAO Doc 9303 (Kazakh passports)", icao.note, icao.translate)
     elif language == "ky":

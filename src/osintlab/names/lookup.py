@@ -24,17 +24,23 @@ _PARTS = ("surname", "given_name", "patronymic")
 def _names_of(table: pd.DataFrame, column: str | None) -> pd.Series:
     if column is not None:
         if column not in table.columns:
-            raise NameScriptError(_(
-                "The table has no column {column!r}. Its columns are: {columns}."
-            ).format(column=column, columns=", ".join(map(str, table.columns))), name=column)
+            raise NameScriptError(
+                _("The table has no column {column!r}. Its columns are: {columns}.").format(
+                    column=column, columns=", ".join(map(str, table.columns))
+                ),
+                name=column,
+            )
         return table[column].fillna("").astype(str)
     if all(part in table.columns for part in _PARTS[:2]):
         present = [part for part in _PARTS if part in table.columns]
         return table[present].fillna("").astype(str).agg(" ".join, axis=1).str.strip()
-    raise NameScriptError(_(
-        "Say which column holds the names, for example search(people, \"Daniyar Mukhametov\", "
-        "column=\"name\"). The table's columns are: {columns}."
-    ).format(columns=", ".join(map(str, table.columns))), name=None)
+    raise NameScriptError(
+        _(
+            'Say which column holds the names, for example search(people, "Daniyar Mukhametov", '
+            'column="name"). The table\'s columns are: {columns}.'
+        ).format(columns=", ".join(map(str, table.columns))),
+        name=None,
+    )
 
 
 def search(table: Any, name: str, column: str | None = None) -> pd.DataFrame:
@@ -53,10 +59,13 @@ def search(table: Any, name: str, column: str | None = None) -> pd.DataFrame:
     from . import match
 
     if not isinstance(table, pd.DataFrame):
-        raise NameScriptError(_(
-            "search looks in a table (a DataFrame, for example the register read with "
-            "pd.read_csv); it got {given}."
-        ).format(given=type(table).__name__), name=name)
+        raise NameScriptError(
+            _(
+                "search looks in a table (a DataFrame, for example the register read with "
+                "pd.read_csv); it got {given}."
+            ).format(given=type(table).__name__),
+            name=name,
+        )
     found = []
     for index, written in _names_of(table, column).items():
         if not written:
