@@ -40,7 +40,7 @@ from .._i18n import _
 from ..exceptions import AccountError
 from .graph import Links, links
 
-__all__ = ["Links", "check", "contacts", "links", "normalise", "platforms"]
+__all__ = ["Hits", "Links", "check", "contacts", "links", "normalise", "platforms"]
 
 #: What check() can say of one platform (the values of its column ``result``).
 FOUND, NOT_FOUND, CANNOT_TELL = "found", "not found", "cannot tell"
@@ -66,6 +66,28 @@ def platforms() -> pd.DataFrame:
                  code=site["e_code"], text=site["e_string"]),
              "missing_when": _missing_rule(site)} for site in _manifest()["sites"]]
     return pd.DataFrame(rows, columns=["platform", "address", "exists_when", "missing_when"])
+
+
+class Hits(pd.DataFrame):
+    """The table :func:`check` gives: a DataFrame that shows ``decided_by`` whole in a notebook.
+
+    Example:
+        >>> Hits({"decided_by": ["x" * 80]})._repr_html_().count("x" * 80)
+        1
+    """
+
+    @property
+    def _constructor(self) -> type:
+        return Hits
+
+    def _repr_html_(self) -> str | None:
+        with pd.option_context("display.max_colwidth", None):
+            return super()._repr_html_()
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None, "display.max_columns", None,
+                               "display.width", 200):
+            return super().__repr__()
 
 
 def _missing_rule(site: dict[str, Any]) -> str:
@@ -179,7 +201,7 @@ def check(username: str, *, case: Any = None, session: Any = None,
         rows.append({"platform": site["name"], "url": url, "result": result, "decided_by": how,
                      "status": got.status, "item": got.item})
         texts[url] = got.text
-    table = pd.DataFrame(rows, columns=_COLUMNS)
+    table = Hits(rows, columns=_COLUMNS)
     table.attrs["username"] = name
     table.attrs["texts"] = texts
     found = table[table["result"] == FOUND]["platform"].tolist()

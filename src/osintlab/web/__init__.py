@@ -293,7 +293,8 @@ class _Polite:
         self._note(url, response.status_code, waited, item, "")
         print(_("{status} {url} (waited {seconds} s){item}").format(
             status=response.status_code, url=url, seconds=round(waited, 1),
-            item=_(", captured as {item}").format(item=item) if item else ""))
+            item=_(", captured as {item}").format(item=item) if item else "") + "\n",
+            end="", flush=True)  # one write: lines of checks made at the same time stay whole
         return Page(url=url, final_url=response.url, status=response.status_code,
                     text=response.text,
                     fetched_at=fetched_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
