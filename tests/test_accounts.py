@@ -133,7 +133,7 @@ def test_normalise_writes_phones_and_emails_one_way(written, normal, country):
 def test_normalise_says_what_it_changed():
     """Does each note name the change, so the table can be read in court?"""
     notes = accounts.normalise(["8 799 555 01 17", "Aibek.Zh98+shop@inbox.example"])["note"]
-    assert "trunk prefix 8" in notes[0] and "+7 is shared" in notes[0]
+    assert "country code of KZ, +7 (trunk prefix 8" in notes[0] and "+7 is shared" in notes[0]
     assert "+shop removed" in notes[1] and "dots removed" in notes[1]
 
 

@@ -155,6 +155,11 @@ def watch_cells() -> None:
         return
     shell.events.register("post_run_cell", _after_cell)
     _WATCHING.append(shell)
+    import pandas
+
+    # the course's tables hold sentences (how a check decided, what a normalisation changed,
+    # why two names match): a trainee reads them whole, not cut after 50 characters
+    pandas.set_option("display.max_colwidth", 200)
 
 
 def _plain_type(kind: type) -> str:

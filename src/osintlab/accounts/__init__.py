@@ -276,9 +276,10 @@ def _phone(value: str, region: str) -> dict[str, Any]:
     notes = []
     digits = "".join(c for c in value if c.isdigit())
     if not value.strip().startswith("+"):
-        notes.append(_("written without +: read as a number of {region} (trunk prefix "
-                       "{prefix} dropped)").format(
-            region=region, prefix=digits[:1] if digits[:1] in "08" else "-"))
+        notes.append(_("written without +: read with the country code of {region}, "
+                       "+{code} (trunk prefix {prefix} dropped)").format(
+            region=region, code=phonenumbers.country_code_for_region(region),
+            prefix=digits[:1] if digits[:1] in "08" else "-"))
     if number.country_code == 7:
         notes.append(_("+7 is shared by Russia and Kazakhstan; the digits after it say "
                        "{country}").format(country=country or "?"))
