@@ -11,7 +11,7 @@ ARGS   ?=
 PYTEST_ARGS ?=
 BENCH ?=
 
-.PHONY: lab test lint check browser gettext boundary bench bundle lock clean help
+.PHONY: lab test lint check browser gettext boundary dig bench bundle lock clean help
 
 help:
 	@echo "make lab    start JupyterLab on your workspace (ARGS=--no-browser to pass options,"
@@ -63,11 +63,18 @@ gettext:
 	     --no-install-recommends gettext >/dev/null; } \
 	  || echo "GNU gettext is not installed: translation checks will fail (apt-get install gettext)"
 
+# The sandbox's DNS server is also tested with dig, as the m05 lesson shows; install it where we can.
+dig:
+	@command -v dig >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	     --no-install-recommends dnsutils >/dev/null; } \
+	  || echo "dig is not installed: the dig test will be skipped (apt-get install dnsutils)"
+
 # The classroom hub's proxy (configurable-http-proxy), pinned in deploy/package-lock.json.
 deploy/node_modules:
 	npm ci --prefix deploy --no-audit --no-fund
 
-test: lint check browser gettext boundary deploy/node_modules
+test: lint check browser gettext boundary dig deploy/node_modules
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The benchmarks need what the tests need (the hub's proxy, Chromium for captures, gettext).

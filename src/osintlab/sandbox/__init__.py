@@ -11,6 +11,11 @@ a port or state) and stops when the process ends. When the lab or the hub alread
 ``OSINTLAB_SANDBOX_URL`` (e.g. ``http://127.0.0.1:8765``) names it and sessions use it.
 In JupyterLab the launcher's "Fictional internet" entry opens the same sites in a browser tab.
 
+Beside the websites, the same server runs the classroom's look-up services for the fictional
+domains of ``datasets/domains``: DNS (UDP and TCP) and WHOIS on their own loopback ports, and
+RDAP as the site ``rdap.example``. ``services()`` says where they listen and ``resolver()``
+returns a dnspython resolver that asks the classroom DNS; real names are refused there too.
+
 Example:
     >>> from osintlab import sandbox
     >>> web = sandbox.session()                                   # doctest: +SKIP
@@ -19,6 +24,8 @@ Example:
     200
     >>> sandbox.url("bazaar.example", "/listings?page=2")         # doctest: +SKIP
     'http://bazaar.example/listings?page=2'
+    >>> [str(r) for r in sandbox.resolver().resolve("dala-market.example", "MX")]  # doctest: +SKIP
+    ['10 mail.dala-market.example.']
 """
 
 from __future__ import annotations
@@ -38,10 +45,11 @@ from .._i18n import _
 from ..exceptions import DatasetMissing, OsintLabError, SandboxRefused
 from .server import SandboxServer, load_sites, site_url
 
-__all__ = ["hosts", "proxy_config", "session", "start", "stop", "url"]
+__all__ = ["hosts", "proxy_config", "resolver", "services", "session", "start", "stop", "url"]
 
 ENV_URL = "OSINTLAB_SANDBOX_URL"  # an already running sandbox server to use
 ENV_WEB = "OSINTLAB_SANDBOX_WEB"  # the folder of sites, if not datasets/web
+ENV_DOMAINS = "OSINTLAB_SANDBOX_DOMAINS"  # the domain data, if not ../domains beside the sites
 
 _lock = threading.Lock()
 _server: SandboxServer | None = None
@@ -64,11 +72,23 @@ def _checked(folder: Path) -> Path:
     return folder
 
 
+def _domains_folder(web: Path) -> Path | None:
+    """The domain data the look-up services answer from: ``domains/`` beside the sites.
+
+    None when there is none (a folder of test sites): then DNS, WHOIS and RDAP do not run.
+    """
+    if os.environ.get(ENV_DOMAINS):
+        return _checked(Path(os.environ[ENV_DOMAINS]))
+    folder = web.parent / "domains"
+    return folder if (folder / "dns").is_dir() and (folder / "whois").is_dir() else None
+
+
 def start(web: Path | None = None, **options: Any) -> SandboxServer:
     """Start this process's sandbox server (once) and return it.
 
     ``web`` is the folder of sites (default ``datasets/web``); ``options`` go to the server
-    (``slow_delay``, ``rate_window``). Calling it again returns the running server.
+    (``slow_delay``, ``rate_window``, ``domains``). DNS, WHOIS and RDAP start with it when
+    ``datasets/domains`` lies beside the sites. Calling it again returns the running server.
 
     Example:
         >>> server = start()          # doctest: +SKIP
@@ -79,6 +99,7 @@ def start(web: Path | None = None, **options: Any) -> SandboxServer:
     with _lock:
         if _server is None:
             folder = _checked(Path(web) if web else _web_folder())
+            options.setdefault("domains", _domains_folder(folder))
             _server = SandboxServer(folder, **options).start()
         return _server
 
@@ -99,6 +120,16 @@ def stop() -> None:
 atexit.register(stop)
 
 
+def _ask(address: tuple[str, int], path: str) -> Any:
+    """GET ``path`` from a sandbox server on this computer, as JSON."""
+    connection = http.client.HTTPConnection(*address, timeout=10)
+    try:
+        connection.request("GET", path)
+        return json.loads(connection.getresponse().read())
+    finally:
+        connection.close()
+
+
 def _remote() -> tuple[tuple[str, int], list[str]] | None:
     """The address and hosts of the server named by OSINTLAB_SANDBOX_URL, if set."""
     given = os.environ.get(ENV_URL)
@@ -112,12 +143,7 @@ def _remote() -> tuple[tuple[str, int], list[str]] | None:
         ).format(env=ENV_URL, url=given), url=given, hosts=[])
     try:
         address = (host, parts.port or 80)  # ValueError: a port not a number, or above 65535
-        connection = http.client.HTTPConnection(*address, timeout=10)
-        try:
-            connection.request("GET", "/.sandbox/hosts")
-            listed = json.loads(connection.getresponse().read())
-        finally:
-            connection.close()
+        listed = _ask(address, "/.sandbox/hosts")
         if not isinstance(listed, dict | list):
             raise ValueError(given)
     except (OSError, ValueError, http.client.HTTPException):
@@ -177,6 +203,52 @@ def session(server: SandboxServer | None = None):
     return SandboxSession(("127.0.0.1", server.port), server.hosts())
 
 
+def services() -> dict[str, Any]:
+    """What the classroom runs for this process, and where (the server starts if needed).
+
+    ``dns_port`` and ``whois_port`` are ports on ``host`` (127.0.0.1); a service that does not
+    run (no ``datasets/domains``) is None.
+
+    Example:
+        >>> services()                                           # doctest: +SKIP
+        {'host': '127.0.0.1', 'web': 'http://127.0.0.1:40917', 'dns_port': 40918, \
+'whois_port': 40919, 'rdap': 'http://rdap.example/'}
+    """
+    remote = _remote()
+    if remote is not None:
+        try:
+            found = _ask(remote[0], "/.sandbox/services")
+        except (OSError, ValueError, http.client.HTTPException):
+            found = None
+        if isinstance(found, dict):
+            return found
+        return {"host": "127.0.0.1", "web": os.environ[ENV_URL], "dns_port": None,
+                "whois_port": None, "rdap": None}
+    return start().services()
+
+
+def resolver(server: SandboxServer | None = None):
+    """A ``dns.resolver.Resolver`` (dnspython) that asks the classroom DNS and nothing else.
+
+    Real names get REFUSED: it raises ``dns.resolver.NoNameservers`` (as dnspython does), whose
+    message says why. Nothing leaves the computer.
+
+    Example:
+        >>> dns = resolver()                                                  # doctest: +SKIP
+        >>> [str(r) for r in dns.resolve("dala-market.example", "NS")]        # doctest: +SKIP
+        ['ns1.bulut-host.example.', 'ns2.bulut-host.example.']
+    """
+    port = server.dns_port if server is not None else services()["dns_port"]
+    if not port:
+        raise OsintLabError(_(
+            "The classroom DNS is not running: the sandbox found no domain data "
+            "(datasets/domains beside datasets/web). Ask your trainer, or set {env}."
+        ).format(env=ENV_DOMAINS))
+    from .dns import ClassroomResolver
+
+    return ClassroomResolver(int(port))
+
+
 def proxy_config() -> dict[str, Any]:
     """The jupyter-server-proxy entry: "Fictional internet" in the JupyterLab launcher.
 
@@ -215,9 +287,16 @@ def serve(
         >>> serve(8765)   # doctest: +SKIP
     """
     folder = _checked(Path(web) if web else _web_folder())
-    server = SandboxServer(folder, port=port, rate_limits=rate_limits).start()
+    server = SandboxServer(folder, port=port, rate_limits=rate_limits,
+                           domains=_domains_folder(folder)).start()
     announce(_("The fictional internet is at {url} (sites: {hosts}). Ctrl-C stops it.").format(
         url=server.url, hosts=", ".join(server.hosts())))
+    if server.dns_port:
+        announce(_(
+            "Classroom DNS: 127.0.0.1 port {dns} (UDP and TCP), e.g. "
+            "dig @127.0.0.1 -p {dns} dala-market.example MX. Classroom WHOIS: 127.0.0.1 port "
+            "{whois}, e.g. whois -h 127.0.0.1 -p {whois} dala-market.example."
+        ).format(dns=server.dns_port, whois=server.whois_port))
     sys.stdout.flush()
     try:
         while server.running:

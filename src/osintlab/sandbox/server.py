@@ -27,6 +27,10 @@ as ``tsa.example`` (:data:`TSA_HOST`): RFC 3161 over HTTP POST
 (``application/timestamp-query``), with its own test CA per server instance, published at
 ``http://tsa.example/ca.pem``.
 
+Given the ``datasets/domains`` folder (``domains=``), the server also mounts the classroom
+RDAP service as ``rdap.example`` and, while it runs, the classroom DNS (``server.dns_port``,
+UDP and TCP) and WHOIS (``server.whois_port``) on 127.0.0.1: see :mod:`.dns` and :mod:`.whois`.
+
 Example:
     >>> from osintlab.sandbox.server import normalise_path
     >>> normalise_path("/listings/../../etc/passwd") is None
@@ -127,7 +131,9 @@ PUBLIC_ADDRESS = "198.51.100.23"
 class SandboxServer:
     """The fictional internet on one loopback port, with its own state.
 
-    ``slow_delay`` and ``rate_window`` override sites.yml (tests use short ones).
+    ``slow_delay`` and ``rate_window`` override sites.yml (tests use short ones). With
+    ``domains`` (the ``datasets/domains`` folder) it also serves RDAP as ``rdap.example``, and
+    DNS and WHOIS on their own loopback ports while it runs (``dns_port``, ``whois_port``).
 
     Example:
         >>> server = SandboxServer(Path("tests/fixtures/sandbox-web")).start()  # doctest: +SKIP
@@ -145,6 +151,7 @@ class SandboxServer:
         rate_limits: bool = True,
         tsa: bool = True,
         public_address: str = PUBLIC_ADDRESS,
+        domains: Path | None = None,
     ) -> None:
         self.web = Path(web)
         self.requested_port = port
@@ -165,6 +172,15 @@ class SandboxServer:
         self.public_address = public_address
         if ADDRESS_HOST not in self.sites:
             _mount_address(self, public_address)
+        self.domains = Path(domains) if domains is not None else None
+        self._dns: Any = None
+        self._whois: Any = None
+        if self.domains is not None:
+            from .whois import RDAP_HOST, rdap_app
+
+            if RDAP_HOST not in self.sites:
+                self.mount(RDAP_HOST, rdap_app(self.domains),
+                           _("Classroom RDAP: who registered a fictional domain"))
 
     # public ------------------------------------------------------------------------------
     @property
@@ -197,10 +213,53 @@ class SandboxServer:
             self._ready.wait(30)
             if self._error is not None:
                 raise self._error
+            if self.domains is not None:
+                self._start_lookups(self.domains)
         return self
 
+    def _start_lookups(self, domains: Path) -> None:
+        """Start the classroom DNS and WHOIS beside the HTTP server (stopped with it)."""
+        from .dns import DNSServer
+        from .whois import WhoisServer
+
+        try:
+            self._dns = DNSServer(domains).start()
+            self._whois = WhoisServer(domains).start()
+        except BaseException:
+            self.stop()
+            raise
+
+    @property
+    def dns_port(self) -> int | None:
+        """The classroom DNS's port on 127.0.0.1 (UDP and TCP), or None if it does not run."""
+        return self._dns.port if self._dns is not None else None
+
+    @property
+    def whois_port(self) -> int | None:
+        """The classroom WHOIS's port on 127.0.0.1, or None if it does not run."""
+        return self._whois.port if self._whois is not None else None
+
+    def services(self) -> dict[str, Any]:
+        """What this server runs, and where (``None``: not running).
+
+        Example:
+            >>> SandboxServer(Path("tests/fixtures/sandbox-web")).services()["dns_port"] is None
+            True
+        """
+        return {
+            "host": "127.0.0.1",
+            "web": self.url if self.port else None,
+            "dns_port": self.dns_port,
+            "whois_port": self.whois_port,
+            "rdap": "http://rdap.example/" if "rdap.example" in self.sites else None,
+        }
+
     def stop(self) -> None:
-        """Stop listening and end the thread."""
+        """Stop listening and end the thread (and the DNS and WHOIS servers)."""
+        for lookup in (self._dns, self._whois):
+            if lookup is not None:
+                lookup.stop()
+        self._dns = self._whois = None
         if self._loop is not None and self._stopped is not None:
             self._loop.call_soon_threadsafe(self._stopped.set)
         if self._thread is not None:
@@ -407,6 +466,9 @@ class SandboxServer:
     async def _browse(self, request: Request, prefix: str) -> Reply:
         if request.path.startswith("/.sandbox/hosts"):
             body = json.dumps({h: s.title for h, s in sorted(self.sites.items())})
+            return Reply(200, {"Content-Type": "application/json"}, body.encode())
+        if request.path.startswith("/.sandbox/services"):
+            body = json.dumps(self.services())
             return Reply(200, {"Content-Type": "application/json"}, body.encode())
         if request.path in ("", "/"):
             return self._start_page(prefix)
