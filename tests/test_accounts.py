@@ -179,3 +179,15 @@ def test_links_name_what_is_wrong():
     graph.add("a", "b", "x")
     with pytest.raises(AccountError, match="not in the graph"):
         graph.independent("a", "z")
+
+
+def test_the_same_evidence_twice_is_one_link_and_two_are_drawn_apart():
+    """Does adding one subscriber record twice leave one path, and do two labels not overlap?"""
+    graph = accounts.links()
+    graph.add("phone", "R-1054", "subscriber record, E0003")
+    graph.add("phone", "R-1054", "subscriber record, E0003")
+    assert graph.independent("phone", "R-1054") == 1 and len(graph.table) == 1
+    graph.add("phone", "R-1054", "register extract, E0004")
+    drawing = graph._repr_svg_()
+    labels = [line for line in drawing.split("<text") if "E000" in line]
+    assert len({label.split('y="')[1].split('"')[0] for label in labels}) == 2

@@ -40,6 +40,8 @@ class Links:
     def add(self, one: str, other: str, evidence: str) -> None:
         """Join two identifiers by one piece of evidence (say where it is: the item id).
 
+        The same evidence added twice between the same two is one link, not two.
+
         Example:
             >>> graph = links()
             >>> graph.add("tube: dala_trade", "daniyar.m91@mail.example", "e-mail, E0004")
@@ -57,7 +59,11 @@ class Links:
             raise AccountError(_(
                 "{one!r} is joined to itself: a link needs two different identifiers."
             ).format(one=one), value=one)
-        self.graph.add_edge(one.strip(), other.strip(), evidence=evidence.strip())
+        one, other, evidence = one.strip(), other.strip(), evidence.strip()
+        known = self.graph.get_edge_data(one, other, default={})
+        if any(data["evidence"] == evidence for data in known.values()):
+            return  # the same evidence added again is still one link
+        self.graph.add_edge(one, other, evidence=evidence)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -108,11 +114,12 @@ class Links:
 
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" '
                  'font-family="sans-serif" font-size="12">']
-        for a, b, data in self.graph.edges(data=True):
+        for a, b, key, data in self.graph.edges(keys=True, data=True):
             (x1, y1), (x2, y2) = place(layout[a]), place(layout[b])
+            y1, y2 = y1 + 6 * key, y2 + 6 * key  # links between the same two: side by side
             parts.append(f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" '
                          'stroke="#888"/>')
-            parts.append(f'<text x="{(x1 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 4:.0f}" '
+            parts.append(f'<text x="{(x1 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 4 + 10 * key:.0f}" '
                          f'fill="#555" text-anchor="middle">{escape(data["evidence"])}</text>')
         for node, point in layout.items():
             x, y = place(point)
