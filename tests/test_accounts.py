@@ -191,3 +191,15 @@ def test_the_same_evidence_twice_is_one_link_and_two_are_drawn_apart():
     drawing = graph._repr_svg_()
     labels = [line for line in drawing.split("<text") if "E000" in line]
     assert len({label.split('y="')[1].split('"')[0] for label in labels}) == 2
+
+
+def test_profiles_read_what_the_found_pages_say():
+    """Does profiles give the birth date (year-month-day), city and linked sites of found pages?"""
+    table = accounts.profiles(accounts.check("daniyar.m91"))
+    social = table.set_index("platform").loc["social.example"]
+    assert social["born"] == "1991-04-17" and social["city"] == "Almaty"
+    assert social["name"] == "Daniyar Mukhametov"
+    lookalike = accounts.profiles(accounts.check("dalatrade"))
+    assert lookalike["sites"].tolist() == ["dalamarket.example"]
+    with pytest.raises(AccountError, match=r"profiles\(hits\)"):
+        accounts.profiles(lookalike)

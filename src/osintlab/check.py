@@ -159,7 +159,7 @@ def watch_cells() -> None:
 
     # the course's tables hold sentences (how a check decided, what a normalisation changed,
     # why two names match): a trainee reads them whole, not cut after 50 characters
-    pandas.set_option("display.max_colwidth", 200)
+    pandas.set_option("display.max_colwidth", 400)
 
 
 def _plain_type(kind: type) -> str:

@@ -1,6 +1,6 @@
 """From a username to a person: accounts across platforms, contacts, and the links between them.
 
-Four verbs, each one line in a notebook:
+Five verbs, each one line in a notebook:
 
 - :func:`check` looks a username up on every platform of the course's manifest
   (``datasets/web/platforms.json``, in the WhatsMyName format) and says, per platform, whether
@@ -8,6 +8,8 @@ Four verbs, each one line in a notebook:
   that was decided: the status code, a text of the page (a "soft 404" answers 200 for a name
   that does not exist), or a redirect. It makes one polite request per platform, never logs
   in, likes, follows or writes; with ``case=`` each answer is captured into the case.
+- :func:`profiles` reads what the pages of the accounts that were found say about their owner:
+  display name, date of birth, city, the other websites they link to.
 - :func:`contacts` finds the phone numbers and e-mail addresses on the pages of the accounts
   that were found, each normalised.
 - :func:`normalise` writes phones and e-mails the one way they can be compared: phones in
@@ -40,7 +42,7 @@ from .._i18n import _
 from ..exceptions import AccountError
 from .graph import Links, links
 
-__all__ = ["Hits", "Links", "check", "contacts", "links", "normalise", "platforms"]
+__all__ = ["Hits", "Links", "check", "contacts", "links", "normalise", "platforms", "profiles"]
 
 #: What check() can say of one platform (the values of its column ``result``).
 FOUND, NOT_FOUND, CANNOT_TELL = "found", "not found", "cannot tell"
@@ -223,12 +225,7 @@ def contacts(hits: pd.DataFrame, *, region: str = "KZ") -> pd.DataFrame:
     """
     from .. import extract
 
-    texts = hits.attrs.get("texts") if isinstance(hits, pd.DataFrame) else None
-    if texts is None or "result" not in getattr(hits, "columns", []):
-        raise AccountError(_(
-            "contacts needs the table that accounts.check made, for example "
-            "contacts(hits) after hits = accounts.check(\"dala_trade\"); it got {given}."
-        ).format(given=type(hits).__name__), value=type(hits).__name__)
+    texts = _texts_of(hits, "contacts(hits)")
     rows = []
     for _index, row in hits[hits["result"] == FOUND].iterrows():
         text = texts.get(row["url"], "")
@@ -241,6 +238,61 @@ def contacts(hits: pd.DataFrame, *, region: str = "KZ") -> pd.DataFrame:
 
 
 _NORMAL_COLUMNS = ["as_written", "kind", "normalized", "country", "note"]
+_PROFILE_COLUMNS = ["platform", "url", "item", "name", "born", "city", "sites"]
+
+
+def _first_text(soup: Any, selectors: tuple[str, ...]) -> str | None:
+    for selector in selectors:
+        found = soup.select_one(selector)
+        if found is not None and found.get_text(strip=True):
+            return found.get_text(" ", strip=True)
+    return None
+
+
+def profiles(hits: pd.DataFrame) -> pd.DataFrame:
+    """What the pages of the accounts :func:`check` found say about their owner.
+
+    One row per found account: ``platform``, ``url``, ``item``, then what the page shows:
+    ``name`` (the display name), ``born`` (a date of birth, written year-month-day), ``city``
+    and ``sites`` (the other websites it links to). An empty cell means the page does not say.
+    Read from the page as it was received (the captured item holds the same bytes).
+
+    Example:
+        >>> profiles(check("aibek.zh"))[["platform", "born"]].values.tolist()  # doctest: +SKIP
+        [['social.example', '1998-08-02']]
+    """
+    from urllib.parse import urlsplit
+
+    from bs4 import BeautifulSoup
+
+    from ..web import iso_date
+
+    texts = _texts_of(hits, "profiles(hits)")
+    rows = []
+    for _index, row in hits[hits["result"] == FOUND].iterrows():
+        soup = BeautifulSoup(texts.get(row["url"], ""), "html.parser")
+        born = _first_text(soup, ('[itemprop="birthDate"]',))
+        host = urlsplit(row["url"]).hostname
+        sites = sorted({urlsplit(a["href"]).hostname for a in soup.select('a[href^="http"]')}
+                       - {host, None})
+        rows.append({"platform": row["platform"], "url": row["url"], "item": row["item"],
+                     "name": _first_text(soup, ('[itemprop="name"]', "h1")),
+                     "born": iso_date(born) if born else None,
+                     "city": _first_text(soup, ('[itemprop="homeLocation"]',
+                                               '[itemprop="address"]')),
+                     "sites": ", ".join(sites) or None})
+    return Hits(rows, columns=_PROFILE_COLUMNS)
+
+
+def _texts_of(hits: Any, example: str) -> dict[str, str]:
+    """The pages check() received, or a clear error when ``hits`` is not its table."""
+    texts = hits.attrs.get("texts") if isinstance(hits, pd.DataFrame) else None
+    if texts is None or "result" not in getattr(hits, "columns", []):
+        raise AccountError(_(
+            "{example} needs the table that accounts.check made, for example {example} after "
+            "hits = accounts.check(\"dala_trade\"); it got {given}."
+        ).format(example=example, given=type(hits).__name__), value=type(hits).__name__)
+    return texts
 
 
 def _email(value: str) -> dict[str, Any]:
