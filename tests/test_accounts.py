@@ -118,7 +118,7 @@ def test_contacts_are_found_on_the_found_pages_and_normalised(dala_trade):
     ("8 (799) 555-01-17", "+77995550117", "KZ"),
     ("+7 799 555 0117", "+77995550117", "KZ"),
     ("87995550117", "+77995550117", "KZ"),
-    ("+7 495 555 0117", "+74955550117", "RU"),
+    ("+7 399 555 01 17", "+73995550117", "RU"),
     ("+996 799 555 021", "+996799555021", "KG"),
     ("Daniyar.M91+tube@Mail.example", "daniyar.m91@mail.example", ""),
     ("Aibek.Zh98+shop@inbox.example", "aibekzh98@inbox.example", ""),
