@@ -151,3 +151,18 @@ def test_the_certificates_are_real_and_byte_identical_on_every_build():
         assert (ROOT / "datasets" / "domains" / path).read_bytes() == pem
         cert = x509.load_pem_x509_certificate(pem)
         assert cert.signature_algorithm_oid == x509.oid.SignatureAlgorithmOID.ED25519
+
+
+def test_the_module_answer_key_is_what_the_verbs_say():
+    """Does the m05 answer key in the ground truth agree with one call of each verb?"""
+    key = TRUTH["m05-domains-and-infrastructure"]
+    assert domains.registration(SHOP)["registrar"] == key["registrar"]
+    assert domains.network(SHOP)["organisation"] == key["hosting_provider"]
+    now = domains.shared("203.0.113.45", during=SHOP)
+    assert sorted(now[now["same_time"]]["rrname"]) == key["shared_at_the_same_time"]
+    before = domains.shared("198.51.100.23", during=SHOP)
+    assert sorted(before[~before["same_time"]]["rrname"]) == key["shared_never_at_the_same_time"]
+    assert sorted(set().union(*domains.certificates(SHOP)["names"])) == key["certificate_names"]
+    assert f"{domains.registration(SHOP)['created']:%Y-%m-%d}" == key["set_up"]
+    assert domains.registration("dalamarket.example")["registrant_org"] == key[
+        "look_alike_registrant"]
