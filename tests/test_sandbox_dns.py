@@ -264,8 +264,10 @@ def test_rdap_answers_the_datasets_json(server):
 @pytest.mark.parametrize(("path", "status", "text"), [
     ("/domain/free-name.example", 404, "No domain free-name.example is registered"),
     ("/domain/google.com", 404, "Refused: this classroom's RDAP answers only"),
-    ("/ip/203.0.113.45", 400, "domain look-ups only"),
-    ("/", 400, "domain look-ups only"),
+    ("/ip/8.8.8.8", 404, "Refused: this classroom's RDAP answers only"),
+    ("/ip/203.0.113.200", 404, "No network holding 203.0.113.200"),
+    ("/autnum/64500", 400, "domain and address look-ups"),
+    ("/", 400, "domain and address look-ups"),
 ])
 def test_rdap_errors_are_rfc_9083_error_objects(server, path, status, text):
     """Is every other request an RFC 9083 error object (errorCode, title, description)?"""

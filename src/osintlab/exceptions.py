@@ -19,6 +19,7 @@ that already catches those keeps working::
     ├── SandboxRefused (ValueError)         a request to a host outside the fictional internet
     ├── NameScriptError (ValueError)        a name empty or in the wrong script; unknown language
     ├── AccountError (ValueError)           accounts got a username, contact or link it cannot use
+    ├── DomainError (ValueError)            domains got a name or address it cannot look up
     ├── LawFactUnknown (ValueError)         no fact of that id in the law register
     └── EvidenceError                       a case folder cannot do what was asked
         ├── CaptureFailed                   a URL, response or file could not be captured
@@ -165,6 +166,10 @@ class NameScriptError(OsintLabError, ValueError):
 
 class AccountError(OsintLabError, ValueError):
     """``osintlab.accounts`` was given a username, contact or link it cannot use."""
+
+
+class DomainError(OsintLabError, ValueError):
+    """``osintlab.domains`` was given a name or address it cannot look up (``value``)."""
 
 
 class LawFactUnknown(OsintLabError, ValueError):

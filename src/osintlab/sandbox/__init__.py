@@ -13,8 +13,10 @@ In JupyterLab the launcher's "Fictional internet" entry opens the same sites in 
 
 Beside the websites, the same server runs the classroom's look-up services for the fictional
 domains of ``datasets/domains``: DNS (UDP and TCP) and WHOIS on their own loopback ports, and
-RDAP as the site ``rdap.example``. ``services()`` says where they listen and ``resolver()``
-returns a dnspython resolver that asks the classroom DNS; real names are refused there too.
+as sites RDAP (``rdap.example``), passive DNS (``pdns.example``), certificate transparency
+(``ct.example``) and WHOIS history (``whois-history.example``). ``services()`` says where
+they listen and ``resolver()`` returns a dnspython resolver that asks the classroom DNS; real
+names are refused there too.
 
 Example:
     >>> from osintlab import sandbox
@@ -212,7 +214,8 @@ def services() -> dict[str, Any]:
     Example:
         >>> services()                                           # doctest: +SKIP
         {'host': '127.0.0.1', 'web': 'http://127.0.0.1:40917', 'dns_port': 40918, \
-'whois_port': 40919, 'rdap': 'http://rdap.example/'}
+'whois_port': 40919, 'rdap': 'http://rdap.example/', 'pdns': 'http://pdns.example/', \
+'ct': 'http://ct.example/', 'whois_history': 'http://whois-history.example/'}
     """
     remote = _remote()
     if remote is not None:
@@ -223,7 +226,8 @@ def services() -> dict[str, Any]:
         if isinstance(found, dict):
             return found
         return {"host": "127.0.0.1", "web": os.environ[ENV_URL], "dns_port": None,
-                "whois_port": None, "rdap": None}
+                "whois_port": None, "rdap": None, "pdns": None, "ct": None,
+                "whois_history": None}
     return start().services()
 
 

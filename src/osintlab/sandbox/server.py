@@ -28,8 +28,10 @@ as ``tsa.example`` (:data:`TSA_HOST`): RFC 3161 over HTTP POST
 ``http://tsa.example/ca.pem``.
 
 Given the ``datasets/domains`` folder (``domains=``), the server also mounts the classroom
-RDAP service as ``rdap.example`` and, while it runs, the classroom DNS (``server.dns_port``,
-UDP and TCP) and WHOIS (``server.whois_port``) on 127.0.0.1: see :mod:`.dns` and :mod:`.whois`.
+RDAP service as ``rdap.example``, the archives ``pdns.example`` (passive DNS), ``ct.example``
+(certificate transparency) and ``whois-history.example`` (:mod:`.archives`) and, while it
+runs, the classroom DNS (``server.dns_port``, UDP and TCP) and WHOIS (``server.whois_port``) on
+127.0.0.1: see :mod:`.dns` and :mod:`.whois`.
 
 Example:
     >>> from osintlab.sandbox.server import normalise_path
@@ -176,11 +178,21 @@ class SandboxServer:
         self._dns: Any = None
         self._whois: Any = None
         if self.domains is not None:
+            from .archives import CT_HOST, HISTORY_HOST, PDNS_HOST, ct_app, history_app, pdns_app
             from .whois import RDAP_HOST, rdap_app
 
             if RDAP_HOST not in self.sites:
                 self.mount(RDAP_HOST, rdap_app(self.domains),
                            _("Classroom RDAP: who registered a fictional domain"))
+            if PDNS_HOST not in self.sites and (self.domains / "passive-dns.jsonl").is_file():
+                self.mount(PDNS_HOST, pdns_app(self.domains),
+                           _("Classroom passive DNS: what a name pointed to, and when"))
+            if CT_HOST not in self.sites and (self.domains / "ct" / "crtsh.json").is_file():
+                self.mount(CT_HOST, ct_app(self.domains),
+                           _("Classroom certificate transparency: the certificates of a name"))
+            if HISTORY_HOST not in self.sites:
+                self.mount(HISTORY_HOST, history_app(self.domains),
+                           _("Classroom WHOIS history: old WHOIS answers of a domain"))
 
     # public ------------------------------------------------------------------------------
     @property
@@ -252,6 +264,9 @@ class SandboxServer:
             "dns_port": self.dns_port,
             "whois_port": self.whois_port,
             "rdap": "http://rdap.example/" if "rdap.example" in self.sites else None,
+            **{key: f"http://{host}/" if host in self.sites else None for key, host in
+               (("pdns", "pdns.example"), ("ct", "ct.example"),
+                ("whois_history", "whois-history.example"))},
         }
 
     def stop(self) -> None:

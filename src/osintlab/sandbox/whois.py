@@ -7,10 +7,12 @@ Both answer from ``datasets/domains`` and only for the course's fictional domain
   An unknown name under ``.example`` gets the usual ``No match for "NAME".``; anything else (a
   real domain, an address) gets a teaching refusal and is looked up nowhere.
 * **RDAP** is a host of the sandbox's HTTP server: ``GET http://rdap.example/domain/<name>``
-  answers ``rdap/<name>.json`` as ``application/rdap+json``; anything else is an RFC 9083
-  error object (404, or 400 for a malformed request).
+  answers ``rdap/<name>.json`` as ``application/rdap+json``, and ``/ip/<address>`` the
+  ``ip network`` object of ``rdap/ip-networks.json`` that holds the address; anything else is
+  an RFC 9083 error object (404, or 400 for a malformed request).
 
-The history of old WHOIS answers (``whois/history/``) is not served yet.
+The history of old WHOIS answers (``whois/history/``) is served over HTTP as
+``whois-history.example`` (:mod:`.archives`).
 
 Example:
     >>> server = WhoisServer(Path("datasets/domains")).start()
@@ -23,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import socket
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .._i18n import _
+from .dns import DOCUMENTATION_RANGES
 from .sites import Reply, Request
 
 #: The fictional RDAP service's host name on the sandbox's HTTP server.
@@ -48,7 +52,7 @@ def load_domains(domains: Path) -> dict[str, Path]:
 
     Example:
         >>> sorted(load_domains(Path("datasets/domains")))
-        ['dala-market.example', 'dalamarket.example', 'koinbridge.example']
+        ['dala-market.example', 'dalamarket.example', 'koinbridge.example', 'shop7x3k.example']
     """
     folder = Path(domains) / "whois"
     return {p.name.removesuffix(".txt").lower(): p for p in sorted(folder.glob("*.txt"))}
@@ -167,6 +171,31 @@ class WhoisServer:
         return self._thread is not None and self._thread.is_alive()
 
 
+def fictional_name(name: str) -> bool:
+    """Whether ``name`` is a well-formed domain of the fictional world (under ``.example``).
+
+    Example:
+        >>> fictional_name("dala-market.example"), fictional_name("google.com")
+        (True, False)
+    """
+    name = name.lower().rstrip(".")
+    return name.endswith(FICTIONAL_TLD) and bool(_NAME.match(name)) and "." in name
+
+
+def fictional_address(text: str) -> bool:
+    """Whether ``text`` is an IP address in a documentation range (RFC 5737, RFC 3849).
+
+    Example:
+        >>> fictional_address("203.0.113.45"), fictional_address("8.8.8.8")
+        (True, False)
+    """
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return any(address in net for net in DOCUMENTATION_RANGES if net.version == address.version)
+
+
 # -- RDAP -------------------------------------------------------------------------------------
 def _rdap_error(status: int, title: str, description: str) -> Reply:
     body = {"rdapConformance": ["rdap_level_0"], "errorCode": status, "title": title,
@@ -178,6 +207,8 @@ def _rdap_error(status: int, title: str, description: str) -> Reply:
 def rdap_app(domains: Path):
     """The ``rdap.example`` app: ``GET /domain/<name>`` answers ``rdap/<name>.json``.
 
+    ``GET /ip/<address>`` answers the ``ip network`` object that holds the address.
+
     Example:
         >>> app = rdap_app(Path("datasets/domains"))
         >>> reply = app(Request("GET", "rdap.example", "/domain/koinbridge.example", "", {}, b""))
@@ -185,19 +216,43 @@ def rdap_app(domains: Path):
         (200, 'application/rdap+json')
         >>> app(Request("GET", "rdap.example", "/domain/google.com", "", {}, b"")).status
         404
+        >>> reply = app(Request("GET", "rdap.example", "/ip/203.0.113.45", "", {}, b""))
+        >>> json.loads(reply.body)["name"]
+        'BULUT-HOST-VPS'
     """
     folder = Path(domains) / "rdap"
-    answers = {p.name.removesuffix(".json").lower(): p for p in sorted(folder.glob("*.json"))}
+    answers = {p.name.removesuffix(".json").lower(): p for p in sorted(folder.glob("*.json"))
+               if p.name.endswith(FICTIONAL_TLD + ".json")}
+    networks_file = folder / "ip-networks.json"
+    networks = (json.loads(networks_file.read_text(encoding="utf-8"))
+                if networks_file.is_file() else [])
+
+    def network(text: str) -> Reply:
+        if not fictional_address(text):
+            return _rdap_error(404, "Not found", refusal(text, sorted(answers), "RDAP").strip())
+        address = ipaddress.ip_address(text)
+        for net in networks:
+            block = ipaddress.ip_network(net["cidr"])
+            if address.version == block.version and address in block:
+                return Reply(200, {"Content-Type": RDAP_TYPE,
+                                   "Access-Control-Allow-Origin": "*"},
+                             (json.dumps(net, ensure_ascii=False, indent=2) + "\n").encode())
+        return _rdap_error(404, "Not found", _(
+            "No network holding {address} is registered in the course's fictional registry."
+        ).format(address=text))
 
     def app(request: Request) -> Reply:
         if request.method not in ("GET", "HEAD"):
             return _rdap_error(405, "Method not allowed", _("RDAP answers GET requests only."))
         kind, _slash, name = request.path.strip("/").partition("/")
         name = name.lower().rstrip(".")
+        if kind == "ip" and name and "/" not in name:
+            return network(name)
         if kind != "domain" or not name or "/" in name:
             return _rdap_error(400, "Bad request", _(
-                "This classroom RDAP service answers domain look-ups only: "
-                "http://{host}/domain/<name>, e.g. http://{host}/domain/{example}."
+                "This classroom RDAP service answers domain and address look-ups: "
+                "http://{host}/domain/<name>, e.g. http://{host}/domain/{example}, and "
+                "http://{host}/ip/<address>."
             ).format(host=RDAP_HOST, example=next(iter(answers), "dala-market.example")))
         if name in answers:
             return Reply(200, {"Content-Type": RDAP_TYPE, "Access-Control-Allow-Origin": "*"},

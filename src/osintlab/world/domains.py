@@ -2,9 +2,16 @@
 
 The network's clearnet mirror ``dala-market.example`` hides its registrant behind a privacy
 proxy today, but an older WHOIS record (kept in ``whois/history/``) still names him. Its
-address is the same as the one the onion shop leaks. The look-alike ``dalamarket.example``
-belongs to an innocent flower shop, and a carpet seller's site later sat on an address the
-network had left: both are false leads the data refutes.
+address is the same as the one the onion shop leaks. On the day the shop moved to its own
+virtual server (2024-02-19) one certificate named the mirror and ``shop7x3k.example``, the
+onion shop's clearnet alias, registered the day before behind the same privacy proxy.
+
+The traps: the look-alike ``dalamarket.example`` belongs to an innocent flower shop with its
+own registration; a carpet seller's site sat on the mirror's old address of a shared host,
+but only after the network had left it (the passive-DNS windows do not overlap); and the
+certificate a trainee sees today was issued in November 2024, long after the domain was
+registered (``not_before`` is not the creation date). Certificates are real X.509 (Ed25519,
+keys derived from the seed, fixed dates and serial numbers), so every build is byte-identical.
 
 Example:
     >>> from osintlab.world.domains import files
@@ -14,8 +21,10 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from . import REFERENCE, SEED, rng
 from .people import person
@@ -49,7 +58,32 @@ DOMAINS: dict[str, dict] = {
         "ns": ["ns1.koinbridge.example", "ns2.koinbridge.example"],
         "registrant": {"org": "KoinBridge Ltd.", "person": None, "city": "Astana"},
     },
+    "shop7x3k.example": {
+        "style": "icann", "registrar": "Kokpar Names Ltd.", "created": "2024-02-18",
+        "updated": "2024-02-18", "expires": "2025-02-18",
+        "ns": ["ns1.bulut-host.example", "ns2.bulut-host.example"], "registrant": None,
+    },
 }
+
+#: Who holds each address block (RDAP ``ip network`` objects, served at rdap.example/ip/<ip>).
+NETWORKS: list[dict] = [
+    {"cidr": "203.0.113.0/25", "name": "BULUT-HOST-VPS", "org": "Bulut Host LLP",
+     "city": "Almaty", "abuse": "abuse@bulut-host.example", "since": "2018-06-01",
+     "remark": "Virtual private servers: each address is rented to one customer."},
+    {"cidr": "2001:db8:45::/48", "name": "BULUT-HOST-VPS-V6", "org": "Bulut Host LLP",
+     "city": "Almaty", "abuse": "abuse@bulut-host.example", "since": "2018-06-01",
+     "remark": "Virtual private servers: each address is rented to one customer."},
+    {"cidr": "198.51.100.0/26", "name": "ARQA-SHARED-WEB", "org": "Arqa Cloud LLP",
+     "city": "Astana", "abuse": "abuse@arqa-cloud.example", "since": "2016-02-10",
+     "remark": "Shared web hosting: many customers' sites on each address; an address is "
+               "given to another customer when one leaves."},
+    {"cidr": "198.51.100.64/26", "name": "ZHIBEK-WEB", "org": "Zhibek Web Hosting",
+     "city": "Almaty", "abuse": "abuse@zhibek-web.example", "since": "2019-11-20",
+     "remark": "Web hosting for small businesses."},
+    {"cidr": "192.0.2.64/26", "name": "KOINBRIDGE-NET", "org": "KoinBridge Ltd.",
+     "city": "Astana", "abuse": "security@koinbridge.example", "since": "2019-09-01",
+     "remark": "The exchange's own servers."},
+]
 
 #: The leaked older WHOIS of the mirror, before the privacy proxy was switched on.
 HISTORY_DATE = "2023-05-11"
@@ -175,7 +209,26 @@ def _rdap(domain: str, info: dict) -> dict:
 
 def _address_of(domain: str) -> str:
     return {"dala-market.example": IP["network_now"], "dalamarket.example": IP["flowers"],
-            "koinbridge.example": IP["exchange"]}[domain]
+            "koinbridge.example": IP["exchange"], "shop7x3k.example": IP["network_now"]}[domain]
+
+
+def _rdap_network(net: dict) -> dict:
+    block = ipaddress.ip_network(net["cidr"])
+    contact = ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", net["org"]],
+                         ["org", {}, "text", net["org"]],
+                         ["adr", {}, "text", ["", "", "", net["city"], "", "", "KZ"]]]]
+    abuse = ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", "Abuse desk"],
+                       ["email", {}, "text", net["abuse"]]]]
+    return {
+        "rdapConformance": ["rdap_level_0"], "objectClassName": "ip network",
+        "handle": f"NET-{net['name']}", "name": net["name"], "type": "ASSIGNED PA",
+        "startAddress": str(block.network_address), "endAddress": str(block[-1]),
+        "ipVersion": f"v{block.version}", "country": "KZ", "cidr": net["cidr"],
+        "events": [{"eventAction": "registration", "eventDate": f"{net['since']}T00:00:00Z"}],
+        "entities": [{"objectClassName": "entity", "roles": ["registrant"], "vcardArray": contact},
+                     {"objectClassName": "entity", "roles": ["abuse"], "vcardArray": abuse}],
+        "remarks": [{"title": "description", "description": [net["remark"]]}],
+    }
 
 
 def _dig(domain: str, info: dict) -> str:
@@ -216,8 +269,14 @@ def passive_dns() -> list[dict]:
              "2024-02-18T22:41:00Z", 1840),
         seen("dala-market.example", "A", IP["network_now"], "2024-02-19T08:20:00Z",
              "2025-01-19T23:58:00Z", 5211),
+        seen("dala-market.example", "NS", "ns1.bulut-host.example", "2023-05-10T11:30:00Z",
+             "2025-01-19T06:00:00Z", 612),
+        seen("dala-market.example", "AAAA", IP["network_v6"], "2024-02-19T08:20:00Z",
+             "2025-01-19T23:58:00Z", 1377),
         seen("pay.dala-market.example", "A", IP["network_now"], "2024-02-20T10:00:00Z",
              "2025-01-19T23:10:00Z", 902),
+        seen("shop7x3k.example", "A", IP["network_now"], "2024-02-19T08:31:00Z",
+             "2025-01-19T23:40:00Z", 2288),
         seen("dalamarket.example", "A", IP["flowers"], "2021-03-03T00:00:00Z",
              "2025-01-19T21:00:00Z", 7730),
         seen("kilim-carpets.example", "A", IP["network_before"], "2024-03-05T09:12:00Z",
@@ -227,29 +286,84 @@ def passive_dns() -> list[dict]:
     ]
 
 
+#: The certificates the CT logs hold: (subject CN, names, day issued, days valid, CA, O=).
+_MIRROR = ["dala-market.example", "www.dala-market.example"]
+_MOVED = [*_MIRROR, "pay.dala-market.example", "shop7x3k.example"]
+ISSUED: list[tuple[str, list[str], str, int, str, str | None]] = [
+    ("dala-market.example", _MIRROR, "2023-05-11", 90, "Sandbox DV R1", None),
+    ("dala-market.example", _MIRROR, "2023-08-08", 90, "Sandbox DV R1", None),
+    ("dala-market.example", _MIRROR, "2023-11-05", 90, "Sandbox DV R1", None),
+    ("dala-market.example", _MOVED, "2024-02-19", 90, "Sandbox DV R1", None),
+    ("dala-market.example", _MOVED, "2024-05-18", 90, "Sandbox DV R1", None),
+    ("dala-market.example", _MOVED, "2024-08-16", 90, "Sandbox DV R1", None),
+    ("dala-market.example", _MOVED, "2024-11-14", 90, "Sandbox DV R1", None),
+    ("dalamarket.example", ["dalamarket.example", "www.dalamarket.example"], "2024-03-01", 365,
+     "Sandbox OV R2", "Dala Gulder LLP"),
+    ("koinbridge.example", ["koinbridge.example", "api.koinbridge.example"], "2024-09-01", 365,
+     "Sandbox OV R2", "KoinBridge Ltd."),
+]
+_CA_ID = {"Sandbox DV R1": 90001, "Sandbox OV R2": 90002}
+
+
+def _ed25519(label: str, seed: int):
+    """An Ed25519 key fixed by the seed (Ed25519 signatures are deterministic: RFC 8032)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(
+        hashlib.sha256(f"{seed}:ct-key:{label}".encode()).digest())
+
+
+def _certificate(n: int, seed: int, serial: int) -> bytes:
+    """Certificate ``n`` of :data:`ISSUED` as PEM, signed by the invented CA."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    cn, names, day, days, ca, org = ISSUED[n]
+    start = datetime.fromisoformat(day).replace(hour=5, minute=30, tzinfo=UTC)
+    subject = [x509.NameAttribute(NameOID.COMMON_NAME, cn)]
+    if org:
+        subject = [x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
+                   x509.NameAttribute(NameOID.ORGANIZATION_NAME, org), *subject]
+    issuer = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "XX"),
+                        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sandbox Trust"),
+                        x509.NameAttribute(NameOID.COMMON_NAME, ca)])
+    key = _ed25519(f"{cn}:{day}", seed)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name(subject)).issuer_name(issuer)
+            .public_key(key.public_key()).serial_number(serial)
+            .not_valid_before(start).not_valid_after(start + timedelta(days=days, seconds=-1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(d) for d in names]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                           critical=False)
+            .sign(_ed25519(ca, seed), None))
+    return cert.public_bytes(Encoding.PEM)
+
+
 def certificates(seed: int = SEED) -> list[dict]:
-    """Certificate-transparency entries as crt.sh lists them (JSON)."""
+    """Certificate-transparency entries as crt.sh lists them (JSON), each with its PEM.
+
+    ``pem`` is not in the JSON: it is the file ``ct/<id>.pem`` (crt.sh's ``?d=<id>``).
+
+    Example:
+        >>> [row["not_before"] for row in certificates()][-3:-2]
+        ['2024-11-14T05:30:00']
+    """
     r = rng("ct", seed)
-    issued = [
-        ("dala-market.example", ["dala-market.example", "www.dala-market.example"],
-         "2023-05-11", "Sandbox DV R1"),
-        ("dala-market.example", ["dala-market.example", "pay.dala-market.example",
-                                 "www.dala-market.example"], "2024-02-19", "Sandbox DV R1"),
-        ("dalamarket.example", ["dalamarket.example", "www.dalamarket.example"],
-         "2024-03-01", "Sandbox OV R2 (O=Dala Gulder LLP)"),
-        ("koinbridge.example", ["koinbridge.example", "api.koinbridge.example"],
-         "2024-09-01", "Sandbox OV R2 (O=KoinBridge Ltd.)"),
-    ]
     rows = []
-    for n, (cn, names, day, issuer) in enumerate(issued):
-        not_after = (REFERENCE.replace(year=int(day[:4]), month=int(day[5:7]), day=int(day[8:]))
-                     + timedelta(days=90))
+    for n, (cn, names, day, days, ca, _org) in enumerate(ISSUED):
+        serial = int.from_bytes(r.randbytes(16), "big") | (1 << 127)
+        start = datetime.fromisoformat(day).replace(hour=5, minute=30)
         rows.append({
-            "issuer_ca_id": 90001 + (n % 2), "issuer_name": f"C=XX, O=Sandbox Trust, CN={issuer}",
-            "common_name": cn, "name_value": "\n".join(names), "id": 7_100_000_000 + n * 7919,
-            "entry_timestamp": f"{day}T06:30:1{n}.000", "not_before": f"{day}T05:30:00",
-            "not_after": f"{not_after:%Y-%m-%d}T05:29:59",
-            "serial_number": r.randbytes(16).hex(), "result_count": len(names),
+            "issuer_ca_id": _CA_ID[ca], "issuer_name": f"C=XX, O=Sandbox Trust, CN={ca}",
+            "common_name": cn, "name_value": "\n".join(sorted(names)),
+            "id": 7_100_000_000 + n * 7919, "entry_timestamp": f"{day}T06:30:1{n}.000",
+            "not_before": f"{start:%Y-%m-%dT%H:%M:%S}",
+            "not_after": f"{start + timedelta(days=days, seconds=-1):%Y-%m-%dT%H:%M:%S}",
+            "serial_number": f"{serial:032x}", "result_count": len(names),
+            "pem": _certificate(n, seed, serial),
         })
     return rows
 
@@ -262,8 +376,8 @@ def files(seed: int = SEED) -> dict[str, bytes]:
     """The ``domains`` dataset.
 
     Example:
-        >>> sorted(files())[:3]
-        ['ct/crtsh.json', 'dns/dala-market.example.txt', 'dns/dalamarket.example.txt']
+        >>> sorted(files())[:2]
+        ['ct/7100000000.pem', 'ct/7100007919.pem']
     """
     out: dict[str, bytes] = {}
     for domain, info in DOMAINS.items():
@@ -281,7 +395,11 @@ def files(seed: int = SEED) -> dict[str, bytes]:
         f"{HISTORY_DATE}T03:00:00Z").encode()
     out["passive-dns.jsonl"] = "".join(
         json.dumps(row, sort_keys=True) + "\n" for row in passive_dns()).encode()
-    out["ct/crtsh.json"] = _json(certificates(seed))
+    rows = certificates(seed)
+    out["ct/crtsh.json"] = _json([{k: v for k, v in row.items() if k != "pem"} for row in rows])
+    for row in rows:
+        out[f"ct/{row['id']}.pem"] = row["pem"]
+    out["rdap/ip-networks.json"] = _json([_rdap_network(net) for net in NETWORKS])
     return out
 
 
@@ -302,16 +420,38 @@ the domains of the case. Module `m05-domains-and-infrastructure` teaches with it
   as a history service keeps it (the date is in the file name).
 - `rdap/<domain>.json`: RDAP answers (RFC 9083): `ldhName`, `events` (registration,
   expiration, last changed), `entities` with jCard (`vcardArray`), `nameservers`.
+- `rdap/ip-networks.json`: RDAP `ip network` objects (RFC 9083 section 5.4): who holds each
+  address block (`startAddress`, `endAddress`, `name`, the registrant and abuse `entities`,
+  a `remarks` description saying whether the addresses are shared hosting).
 - `dns/<domain>.txt`: a `dig … ANY` answer section: name, TTL, class, type, data.
 - `passive-dns.jsonl`: one JSON object a line, in the passive-DNS Common Output Format:
   `rrname`, `rrtype`, `rdata`, `time_first`, `time_last`, `count`, `bailiwick`.
 - `ct/crtsh.json`: certificate-transparency entries as crt.sh returns them: `common_name`,
   `name_value` (the names in the certificate, one a line), `issuer_name`, `not_before`,
   `not_after`, `serial_number`, `entry_timestamp`.
+- `ct/<id>.pem`: each certificate itself (X.509, PEM), as crt.sh gives it at `?d=<id>`: its
+  subject (with the organisation for OV certificates) and the names in its Subject
+  Alternative Name extension. The keys are Ed25519 and derived from the world's seed, so a
+  rebuild gives the same bytes; the signing CA is invented and trusted by nobody.
+
+## Served in the sandbox
+
+`osintlab.sandbox` serves this data on loopback: DNS and WHOIS on their own ports, and over
+HTTP `rdap.example` (`/domain/<name>`, `/ip/<address>`), `pdns.example` (passive DNS),
+`ct.example` (crt.sh-style search) and `whois-history.example` (old WHOIS answers).
+`osintlab.domains` reads them, one call per question.
+
+## Traps on purpose
+
+- `dalamarket.example` (no hyphen) is an innocent flower shop with its own registration.
+- `kilim-carpets.example` sat on `198.51.100.23`, a shared-hosting address, but only after the
+  mirror had left it: the passive-DNS windows do not overlap.
+- A certificate's `not_before` is the day it was issued (renewed every 90 days), not the day
+  the domain was registered.
 
 ## What is fictional
 
 Every domain is under `.example` (RFC 2606), every IP address in a documentation range
-(RFC 5737, RFC 3849). The registrars, registries, the certificate authority and the
-registrants are invented.
+(RFC 5737, RFC 3849). The registrars, registries, hosting providers, the certificate
+authority and the registrants are invented.
 """

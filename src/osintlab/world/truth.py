@@ -7,7 +7,8 @@ goes into ``datasets/``, which trainees receive.
 
 Evidence items:
 ``{dataset, file, value}`` plus one of ``selector`` (CSS, HTML), ``field`` (JSON, dotted,
-``name[key=value]`` picks list items, ``name[*]`` all), ``row`` + ``column`` (CSV),
+``name[key=value]`` picks list items, ``name[*]`` all, a bare ``[key=value]`` picks from a
+list at the top of the file), ``row`` + ``column`` (CSV),
 ``tag`` (EXIF, exifread's name), or nothing (the value is in the file's text);
 ``absent: true`` means the value must *not* be in the file; ``encoding`` names a legacy
 encoding.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from . import SEED
 from .crypto import wallets
-from .domains import HISTORY_DATE, IP
+from .domains import HISTORY_DATE, IP, certificates
 from .people import CAST, person
 
 GROUP = "telegram"
@@ -40,6 +41,8 @@ def ground_truth(seed: int = SEED) -> dict:
         'F01'
     """
     w = wallets(seed)
+    crt = {row["not_before"][:10]: row["id"] for row in certificates(seed)
+           if row["common_name"] == "dala-market.example"}
     p1, p2, p3, p4, p5, b1 = (person(i) for i in ("P1", "P2", "P3", "P4", "P5", "B1"))
     accounts = {
         "P1": {"bazaar": "dala_trade", "forum": "dmukh91", "social": "daniyar.m91",
@@ -173,6 +176,30 @@ def ground_truth(seed: int = SEED) -> dict:
                 selector='[itemprop="birthDate"]'),
              _e("providers", "steppe-mobile/1-subscriber.csv", p1.born,
                 row={"msisdn": p1.phone}, column="born")]},
+        {"id": "L14", "claim": "shop7x3k.example is the onion shop's clearnet alias, run by the "
+         "network: the mirror's certificate of the move (2024-02-19) names it, it was registered "
+         "the day before at the mirror's registrar behind the same privacy proxy, and passive "
+         "DNS shows it on the mirror's new address in the same window.",
+         "evidence": [
+             _e("domains", "ct/crtsh.json", "shop7x3k.example",
+                field=f"[id={crt['2024-02-19']}].name_value"),
+             _e("domains", "whois/shop7x3k.example.txt", "Creation Date: 2024-02-18"),
+             _e("domains", "whois/shop7x3k.example.txt",
+                "Registrant Organization: PrivacyGuard Registrar Services"),
+             _e("domains", "passive-dns.jsonl", IP["network_now"],
+                row={"rrname": "shop7x3k.example", "rrtype": "A"}, column="rdata"),
+             _e("domains", "passive-dns.jsonl", "2024-02-19T08:31:00Z",
+                row={"rrname": "shop7x3k.example"}, column="time_first")]},
+        {"id": "L15", "claim": "Requests for dala-market.example go to the registrar Kokpar "
+         "Names Ltd. (which knows the customer behind PrivacyGuard) and to the hosting "
+         "provider Bulut Host LLP, which rents 203.0.113.45 to one customer.",
+         "evidence": [
+             _e("domains", "rdap/dala-market.example.json", "Kokpar Names Ltd.",
+                field="entities[*].vcardArray"),
+             _e("domains", "rdap/ip-networks.json", "Bulut Host LLP",
+                field="[name=BULUT-HOST-VPS].entities"),
+             _e("domains", "rdap/ip-networks.json", "one customer",
+                field="[name=BULUT-HOST-VPS].remarks")]},
     ]
     false_leads = [
         {"id": "F01", "claim": "The Astana teacher Daniyar Mukhametov (social.example/u/"
@@ -218,7 +245,9 @@ def ground_truth(seed: int = SEED) -> dict:
                 row={"rrname": "dala-market.example", "rdata": IP["network_before"]},
                 column="time_last"),
              _e("domains", "passive-dns.jsonl", "2024-03-05T09:12:00Z",
-                row={"rrname": "kilim-carpets.example"}, column="time_first")]},
+                row={"rrname": "kilim-carpets.example"}, column="time_first"),
+             _e("domains", "rdap/ip-networks.json", "Shared web hosting",
+                field="[name=ARQA-SHARED-WEB].remarks")]},
         {"id": "F05", "claim": "Aibek was in Tashkent on 2024-11-09 (GPS of "
          "IMG_20241109_181204.jpg).",
          "why_tempting": "The photo's GPS points to Tashkent.",
@@ -252,4 +281,17 @@ def ground_truth(seed: int = SEED) -> dict:
              _e("web", "photos.example/dalatrade.html", "Букеты с доставкой по Алматы",
                 selector="p.bio")]},
     ]
+    false_leads.append(
+        {"id": "F08", "claim": "dala-market.example was set up on 2024-11-14 (the certificate "
+         "the site shows today).",
+         "why_tempting": "The current certificate's not_before is 2024-11-14.",
+         "bait": [_e("domains", "ct/crtsh.json", "2024-11-14T05:30:00",
+                     field=f"[id={crt['2024-11-14']}].not_before")],
+         "refuted_by": [
+             _e("domains", "rdap/dala-market.example.json", "2023-05-10T11:02:45Z",
+                field="events[eventAction=registration].eventDate"),
+             _e("domains", "ct/crtsh.json", "2023-05-11T05:30:00",
+                field=f"[id={crt['2023-05-11']}].not_before"),
+             _e("domains", "passive-dns.jsonl", "2023-05-10T11:30:00Z",
+                row={"rrname": "dala-market.example", "rrtype": "NS"}, column="time_first")]})
     return {"seed": seed, "persons": persons, "links": links, "false_leads": false_leads}

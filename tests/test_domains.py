@@ -1,0 +1,168 @@
+"""osintlab.domains over the real classroom services: the ground truth's answers, one call each.
+
+Every look-up goes to this process's sandbox on 127.0.0.1 (HTTP for RDAP, passive DNS, CT and
+WHOIS history; UDP for DNS). Real names appear only as the *name asked about*: they are
+refused before anything is sent anywhere.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import ROOT
+from cryptography import x509
+
+from osintlab import domains, sandbox
+from osintlab.exceptions import DomainError
+from osintlab.world.domains import files
+
+TRUTH = yaml.safe_load((ROOT / "grading" / "world" / "ground-truth.yml").read_text("utf-8"))
+SHOP = "dala-market.example"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def classroom():
+    """This process's sandbox, on the committed world (started by the first look-up)."""
+    sandbox.stop()
+    yield
+    sandbox.stop()
+
+
+def test_the_services_are_reported():
+    """Does services() say where passive DNS, CT and the WHOIS history are?"""
+    found = sandbox.services()
+    assert found["pdns"] == "http://pdns.example/" and found["ct"] == "http://ct.example/"
+    assert found["whois_history"] == "http://whois-history.example/"
+
+
+def test_registration_names_the_registrar_and_sees_the_privacy_proxy():
+    """Which registrar gets the request, and does the record say a proxy hides the registrant?"""
+    record = domains.registration(SHOP)
+    assert record["source"] == "rdap" and record["registrar"] == "Kokpar Names Ltd."
+    assert record["privacy_proxy"] and "PrivacyGuard" in record["registrant_org"]
+    assert record["created"] == pd.Timestamp("2023-05-10T11:02:45Z")
+
+
+def test_the_whois_history_names_the_registrant_before_the_proxy():
+    """Does the history service's old answer name P1 (link L04)?"""
+    kept = domains.whois_history(SHOP)
+    p1 = next(p for p in TRUTH["persons"] if p["id"] == "P1")
+    assert kept.iloc[0]["registrant_email"] == p1["email"]
+    assert kept.iloc[-1]["registrant_name"] == "REDACTED FOR PRIVACY"
+
+
+def test_the_hosting_provider_is_the_holder_of_the_address():
+    """Is the shop's address held by Bulut Host, one customer per address (link L15)?"""
+    holder = domains.network(SHOP)
+    assert holder["address"] == "203.0.113.45" and holder["organisation"] == "Bulut Host LLP"
+    assert "one customer" in holder["description"]
+    assert "Shared web hosting" in domains.network("198.51.100.23")["description"]
+
+
+def test_records_come_from_the_classroom_dns():
+    """Do the DNS records now give the shop's address and name servers?"""
+    table = domains.records(SHOP, ["A", "NS"])
+    assert table[table["type"] == "A"]["data"].tolist() == ["203.0.113.45"]
+    assert sorted(table[table["type"] == "NS"]["data"]) == [
+        "ns1.bulut-host.example.", "ns2.bulut-host.example."]
+
+
+def test_same_address_ever_is_not_same_address_at_the_same_time():
+    """The trap (F04): kilim-carpets was on the old address, but only after the shop left."""
+    ever = domains.history("198.51.100.23")
+    assert set(ever["rrname"]) == {SHOP, "kilim-carpets.example"}
+    table = domains.shared("198.51.100.23", during=SHOP)
+    assert table["rrname"].tolist() == ["kilim-carpets.example"]
+    assert not table["same_time"].any()
+    now = domains.shared("203.0.113.45", during=SHOP)
+    assert sorted(now[now["same_time"]]["rrname"]) == ["pay.dala-market.example",
+                                                       "shop7x3k.example"]
+    assert str(ever["time_first"].dt.tz) == "UTC"
+
+
+def test_the_certificates_reveal_the_alias_and_not_before_is_not_creation():
+    """Which names do the certificates reveal (L14), and is not_before a trap (F08)?"""
+    table = domains.certificates(SHOP)
+    names = set().union(*table["names"])
+    assert {"shop7x3k.example", "pay.dala-market.example"} <= names
+    created = domains.registration(SHOP)["created"]
+    assert table["not_before"].iloc[-1] == pd.Timestamp("2024-11-14T05:30:00Z")
+    assert table["not_before"].min() > created
+    assert domains.certificates("dalamarket.example")["organisation"].tolist() == [
+        "Dala Gulder LLP"]
+
+
+def test_the_look_alike_has_its_own_innocent_registration():
+    """Is dalamarket.example another registrant, registrar, address and time (F03)?"""
+    look_alike = domains.registration("dalamarket.example")
+    assert look_alike["registrant_org"] == "Dala Gulder LLP" and not look_alike["privacy_proxy"]
+    assert look_alike["registrar"] != domains.registration(SHOP)["registrar"]
+    assert set(domains.history("dalamarket.example")["rdata"]) == {"198.51.100.77"}
+
+
+def test_the_timeline_starts_with_the_registration_in_utc():
+    """Does one time line, each row with its source, begin with the registration?"""
+    table = domains.timeline(SHOP)
+    assert table.iloc[0]["source"] == "rdap" and table.iloc[0]["time"].year == 2023
+    assert {"rdap", "whois history", "passive dns", "ct"} <= set(table["source"])
+    assert table["time"].is_monotonic_increasing and str(table["time"].dt.tz) == "UTC"
+
+
+@pytest.mark.parametrize(("given", "says"), [
+    ("http://dala-market.example/index.html", 'registration("dala-market.example")'),
+    ("google.com", "Refused: google.com is not a name of the course's fictional world"),
+    ("203.0.113.45", 'domains.network("203.0.113.45")'),
+    ("nothing-here.example", "nothing-here.example is not registered"),
+    (42, "needs one domain name as text"),
+])
+def test_registration_errors_teach(given, says):
+    """Does a URL, a real name, an address or an unknown name get a message that teaches?"""
+    with pytest.raises(DomainError) as caught:
+        domains.registration(given)
+    assert says in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_a_real_address_is_refused_and_an_unseen_name_explained():
+    """Is 8.8.8.8 refused before anything is sent, and an empty history explained?"""
+    with pytest.raises(DomainError, match="Refused: 8.8.8.8"):
+        domains.history("8.8.8.8")
+    with pytest.raises(DomainError, match="Passive DNS never saw free-name.example"):
+        domains.history("free-name.example")
+
+
+def test_the_services_refuse_real_names_themselves():
+    """Do pdns.example, ct.example and whois-history.example refuse a real name (403)?"""
+    web = sandbox.session()
+    for url in ("http://pdns.example/lookup/rrset/name/google.com",
+                "http://ct.example/?q=google.com&output=json",
+                "http://whois-history.example/google.com"):
+        reply = web.get(url)
+        assert reply.status_code == 403 and "Refused" in reply.json()["error"]
+
+
+def test_the_certificates_are_real_and_byte_identical_on_every_build():
+    """Does cryptography parse each PEM, and does building twice give the same bytes?"""
+    first, second = files(), files()
+    pems = {k: v for k, v in first.items() if k.endswith(".pem")}
+    assert pems and all(second[k] == v for k, v in pems.items())
+    for path, pem in pems.items():
+        assert (ROOT / "datasets" / "domains" / path).read_bytes() == pem
+        cert = x509.load_pem_x509_certificate(pem)
+        assert cert.signature_algorithm_oid == x509.oid.SignatureAlgorithmOID.ED25519
+
+
+def test_the_module_answer_key_is_what_the_verbs_say():
+    """Does the m05 answer key in the ground truth agree with one call of each verb?"""
+    key = TRUTH["m05-domains-and-infrastructure"]
+    assert domains.registration(SHOP)["registrar"] == key["registrar"]
+    assert domains.network(SHOP)["organisation"] == key["hosting_provider"]
+    now = domains.shared("203.0.113.45", during=SHOP)
+    assert sorted(now[now["same_time"]]["rrname"]) == key["shared_at_the_same_time"]
+    before = domains.shared("198.51.100.23", during=SHOP)
+    assert sorted(before[~before["same_time"]]["rrname"]) == key["shared_never_at_the_same_time"]
+    assert sorted(set().union(*domains.certificates(SHOP)["names"])) == key["certificate_names"]
+    assert f"{domains.registration(SHOP)['created']:%Y-%m-%d}" == key["set_up"]
+    assert domains.registration("dalamarket.example")["registrant_org"] == key[
+        "look_alike_registrant"]
