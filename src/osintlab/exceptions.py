@@ -19,6 +19,7 @@ that already catches those keeps working::
     ├── SandboxRefused (ValueError)         a request to a host outside the fictional internet
     ├── NameScriptError (ValueError)        a name empty or in the wrong script; unknown language
     ├── AccountError (ValueError)           accounts got a username, contact or link it cannot use
+    ├── ImageError (ValueError)             images or maps got a photo, time or place it cannot use
     ├── LawFactUnknown (ValueError)         no fact of that id in the law register
     └── EvidenceError                       a case folder cannot do what was asked
         ├── CaptureFailed                   a URL, response or file could not be captured
@@ -165,6 +166,10 @@ class NameScriptError(OsintLabError, ValueError):
 
 class AccountError(OsintLabError, ValueError):
     """``osintlab.accounts`` was given a username, contact or link it cannot use."""
+
+
+class ImageError(OsintLabError, ValueError):
+    """``osintlab.images`` or ``osintlab.maps`` got a photo, time or place it cannot use."""
 
 
 class LawFactUnknown(OsintLabError, ValueError):
