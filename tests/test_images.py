@@ -223,3 +223,16 @@ def test_a_bad_height_is_refused():
     """Is a pole of no height refused with an example?"""
     with pytest.raises(ImageError, match="height=3.0"):
         images.sun(42.87, 74.6, "2024-11-07T08:00:00Z", height=0)
+
+
+def test_a_wrong_offset_makes_a_true_photo_look_false():
+    """Would Almaty's +05:00 for a Bishkek photo (+06:00) wrongly refute a shadow that fits?"""
+    name, fact = next((n, f) for n, f in sorted(PHOTOS["shadows"].items()) if f["fits_claim"])
+    measured = images.measure_shadow(fact["base_px"], fact["tip_px"], fact["pixels_per_metre"])
+    local = pd.Timestamp(fact["claimed_local"].replace(":", "-", 2)).isoformat()
+    lat, lon = images.metadata(name)[["latitude", "longitude"]]
+    right = images.check_shadow(lat, lon, local + fact["offset"], fact["pole_m"],
+                                measured["length"], measured["bearing"])
+    wrong = images.check_shadow(lat, lon, local + "+05:00", fact["pole_m"],
+                                measured["length"], measured["bearing"])
+    assert right["fits"] and not wrong["fits"]
