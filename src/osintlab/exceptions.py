@@ -20,6 +20,7 @@ that already catches those keeps working::
     ├── NameScriptError (ValueError)        a name empty or in the wrong script; unknown language
     ├── AccountError (ValueError)           accounts got a username, contact or link it cannot use
     ├── DomainError (ValueError)            domains got a name or address it cannot look up
+    ├── ImageError (ValueError)             images or maps got a photo, time or place it cannot use
     ├── LawFactUnknown (ValueError)         no fact of that id in the law register
     └── EvidenceError                       a case folder cannot do what was asked
         ├── CaptureFailed                   a URL, response or file could not be captured
@@ -170,6 +171,10 @@ class AccountError(OsintLabError, ValueError):
 
 class DomainError(OsintLabError, ValueError):
     """``osintlab.domains`` was given a name or address it cannot look up (``value``)."""
+
+
+class ImageError(OsintLabError, ValueError):
+    """``osintlab.images`` or ``osintlab.maps`` got a photo, time or place it cannot use."""
 
 
 class LawFactUnknown(OsintLabError, ValueError):

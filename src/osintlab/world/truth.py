@@ -280,6 +280,15 @@ def ground_truth(seed: int = SEED) -> dict:
                 column="id"),
              _e("web", "photos.example/dalatrade.html", "Букеты с доставкой по Алматы",
                 selector="p.bio")]},
+        {"id": "F09", "claim": "The seller dala_trade photographed the phone he sells "
+         "(listing_04.jpg, re-posted as offer_33.jpg).",
+         "why_tempting": "It is one of his listing photos, like the three his iPhone took.",
+         "bait": [_e("photos", "listing_01.jpg", "iPhone 13", tag="Image Model")],
+         "refuted_by": [
+             _e("photos", "listing_04.jpg", "Canon EOS 80D", tag="Image Model"),
+             _e("photos", "listing_04.jpg", "2019:06:14", tag="EXIF DateTimeOriginal"),
+             _e("photos", "listing_04.jpg", "S", tag="GPS GPSLatitudeRef"),
+             _e("photos", "listing_04.jpg", "W", tag="GPS GPSLongitudeRef")]},
     ]
     false_leads.append(
         {"id": "F08", "claim": "dala-market.example was set up on 2024-11-14 (the certificate "
@@ -294,4 +303,84 @@ def ground_truth(seed: int = SEED) -> dict:
                 field=f"[id={crt['2023-05-11']}].not_before"),
              _e("domains", "passive-dns.jsonl", "2023-05-10T11:30:00Z",
                 row={"rrname": "dala-market.example", "rrtype": "NS"}, column="time_first")]})
-    return {"seed": seed, "persons": persons, "links": links, "false_leads": false_leads}
+    return {"seed": seed, "persons": persons, "links": links, "false_leads": false_leads,
+            "photos": photo_answers()}
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6371.0088 km)."""
+    import math
+
+    (lat1, lon1), (lat2, lon2) = (tuple(math.radians(v) for v in p) for p in (a, b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def photo_answers() -> dict:
+    """m06's facts about the photos: coordinates, copies, shadows, the edit, a distance.
+
+    Example:
+        >>> photo_answers()["shadow_contradicts"]
+        'IMG_20241107_141005.jpg'
+    """
+    import math
+    from datetime import datetime, timedelta
+
+    from . import photos as ph
+
+    def gps(name: str) -> list[float]:
+        lat, lon = ph.PHOTOS[name]["exif"]["gps"]
+        return [ph.exif_decimal(lat), ph.exif_decimal(lon)]
+
+    copies: dict[str, list[str]] = {}
+    for name, spec in ph.PHOTOS.items():
+        if "copy_of" in spec and spec["transform"][0] in ("recompress", "resize"):
+            copies.setdefault(spec["copy_of"], [spec["copy_of"]]).append(name)
+    shadows = {}
+    scale, base = ph.YARD["pixels_per_metre"], ph.YARD["base"]
+    for name, spec in sorted(ph.PHOTOS.items()):
+        if spec.get("kind") != "shadow":
+            continue
+        meta = spec["exif"]
+        local = datetime.strptime(meta["original"], "%Y:%m:%d %H:%M:%S")
+        sign = -1 if meta["offset"][0] == "-" else 1
+        offset = sign * timedelta(hours=int(meta["offset"][1:3]), minutes=int(meta["offset"][4:]))
+        claimed = (local - offset).strftime("%Y-%m-%dT%H:%M:%SZ")
+        tip = ph._shadow_tip(spec)
+        dx, dy = tip[0] - base[0], tip[1] - base[1]
+        up, azimuth = ph.sun_at(claimed)
+        shadows[name] = {
+            "claimed_local": meta["original"], "offset": meta["offset"], "claimed_utc": claimed,
+            "pole_m": ph.YARD["pole_m"], "pixels_per_metre": scale, "base_px": list(base),
+            "tip_px": list(tip), "length_m": round(math.hypot(dx, dy) / scale, 2),
+            "bearing": round(math.degrees(math.atan2(dx, -dy)) % 360, 1),
+            "sun_azimuth_at_claim": round(azimuth, 1), "sun_elevation_at_claim": round(up, 1),
+            "shadow_bearing_at_claim": round((azimuth + 180) % 360, 1),
+            "drawn_for_utc": spec["shadow_at"], "fits_claim": spec["shadow_at"] == claimed}
+    edited = ph.PHOTOS["IMG_20241109_181204.jpg"]["exif"]
+    claimed_place = "Bishkek, Osh Bazaar"
+    return {
+        "listing_gps": {name: gps(name) for name in sorted(ph.PHOTOS)
+                        if name.startswith("listing_")},
+        "same_picture": sorted(sorted(group) for group in copies.values()),
+        "copies_a_hash_misses": {
+            name: {"of": spec["copy_of"], "how": spec["transform"][0]}
+            for name, spec in sorted(ph.PHOTOS.items())
+            if "copy_of" in spec and spec["transform"][0] in ("crop", "rotate")},
+        "shadows": shadows,
+        "shadow_contradicts": next(n for n, s in shadows.items() if not s["fits_claim"]),
+        "edited": {"file": "IMG_20241109_181204.jpg", "because": [
+            f"Software: {edited['software']}",
+            f"DateTime {edited['modified']} is after DateTimeOriginal {edited['original']}"]},
+        "claimed_vs_gps": {
+            "file": "IMG_20241109_181204.jpg", "claimed": claimed_place,
+            "claimed_gps": list(ph.PLACES[claimed_place]),
+            "exif_gps": gps("IMG_20241109_181204.jpg"),
+            "distance_km": round(_km(ph.PLACES[claimed_place],
+                                     tuple(gps("IMG_20241109_181204.jpg"))), 1)},
+        "lifted_listing_photo": {"file": "listing_04.jpg", "because": [
+            "Model: Canon EOS 80D (the seller's other photos: iPhone 13)",
+            "DateTimeOriginal 2019:06:14, five years before the listing",
+            "GPS south and west: -34.603722, -58.381592"]},
+    }
