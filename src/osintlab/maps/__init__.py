@@ -29,7 +29,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .._i18n import _
+from .._i18n import N_, _
 from ..exceptions import ImageError
 
 __all__ = ["distance", "region", "save", "show"]
@@ -40,18 +40,18 @@ EARTH_KM = 6371.0088
 CENTRE = (43.0, 66.0)
 
 
-def _point(value: Any, what: str = "point") -> tuple[float, float]:
+def _point(value: Any, what: str = N_("point")) -> tuple[float, float]:
     """(latitude, longitude) from a pair, checked, with a hint when they look swapped."""
     try:
         lat, lon = (float(v) for v in value)
     except (TypeError, ValueError):
         raise ImageError(_(
             "A {what} is a pair (latitude, longitude) in decimal degrees, for example "
-            "(43.2383, 76.9455); got {given!r}.").format(what=what, given=value),
+            "(43.2383, 76.9455); got {given!r}.").format(what=_(what), given=value),
             value=value) from None
     if math.isnan(lat) or math.isnan(lon):
         raise ImageError(_("The {what} {given!r} has no position (NaN): the photo may have no "
-                           "GPS.").format(what=what, given=value), value=value)
+                           "GPS.").format(what=_(what), given=value), value=value)
     if not -90 <= lat <= 90:
         hint = (_(" It looks like a longitude: are latitude and longitude swapped?")
                 if -90 <= lon <= 90 else "")
@@ -89,7 +89,7 @@ def region(center: tuple[float, float] = CENTRE, zoom: int = 5) -> Any:
     """
     from ._offline import new_map
 
-    return new_map(_point(center, "centre"), zoom)
+    return new_map(_point(center, N_("centre")), zoom)
 
 
 def _points(points: Any) -> list[tuple[str, float, float]]:
@@ -155,7 +155,7 @@ def show(points: Any, lines: list | None = None, zoom: int | None = None) -> Any
             raise ImageError(_("Each line is a pair of two points, for example "
                                "(\"Photo GPS\", \"Claimed\"); got {given!r}.").format(
                                    given=pair), value=pair) from None
-        ends = [named[end] if isinstance(end, str) and end in named else _point(end, "line end")
+        ends = [named[end] if isinstance(end, str) and end in named else _point(end, N_("line end"))
                 for end in (a, b)]
         km = distance(*ends)
         folium.PolyLine(ends, color="#c0392b", weight=3,
