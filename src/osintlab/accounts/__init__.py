@@ -42,7 +42,7 @@ from .._i18n import _
 from ..exceptions import AccountError
 from .graph import Links, links
 
-__all__ = ["Hits", "Links", "check", "contacts", "links", "normalise", "platforms", "profiles"]
+__all__ = ["Links", "check", "contacts", "links", "normalise", "platforms", "profiles"]
 
 #: What check() can say of one platform (the values of its column ``result``).
 FOUND, NOT_FOUND, CANNOT_TELL = "found", "not found", "cannot tell"
@@ -68,28 +68,6 @@ def platforms() -> pd.DataFrame:
                  code=site["e_code"], text=site["e_string"]),
              "missing_when": _missing_rule(site)} for site in _manifest()["sites"]]
     return pd.DataFrame(rows, columns=["platform", "address", "exists_when", "missing_when"])
-
-
-class Hits(pd.DataFrame):
-    """The table :func:`check` gives: a DataFrame that shows ``decided_by`` whole in a notebook.
-
-    Example:
-        >>> Hits({"decided_by": ["x" * 80]})._repr_html_().count("x" * 80)
-        1
-    """
-
-    @property
-    def _constructor(self) -> type:
-        return Hits
-
-    def _repr_html_(self) -> str | None:
-        with pd.option_context("display.max_colwidth", None):
-            return super()._repr_html_()
-
-    def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", None, "display.max_columns", None,
-                               "display.width", 200):
-            return super().__repr__()
 
 
 def _missing_rule(site: dict[str, Any]) -> str:
@@ -203,7 +181,7 @@ def check(username: str, *, case: Any = None, session: Any = None,
         rows.append({"platform": site["name"], "url": url, "result": result, "decided_by": how,
                      "status": got.status, "item": got.item})
         texts[url] = got.text
-    table = Hits(rows, columns=_COLUMNS)
+    table = pd.DataFrame(rows, columns=_COLUMNS)
     table.attrs["username"] = name
     table.attrs["texts"] = texts
     found = table[table["result"] == FOUND]["platform"].tolist()
@@ -281,7 +259,7 @@ def profiles(hits: pd.DataFrame) -> pd.DataFrame:
                      "city": _first_text(soup, ('[itemprop="homeLocation"]',
                                                '[itemprop="address"]')),
                      "sites": ", ".join(sites) or None})
-    return Hits(rows, columns=_PROFILE_COLUMNS)
+    return pd.DataFrame(rows, columns=_PROFILE_COLUMNS)
 
 
 def _texts_of(hits: Any, example: str) -> dict[str, str]:
@@ -326,12 +304,15 @@ def _phone(value: str, region: str) -> dict[str, Any]:
     normal = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     country = phonenumbers.region_code_for_number(number) or ""
     notes = []
-    digits = "".join(c for c in value if c.isdigit())
     if not value.strip().startswith("+"):
+        trunk = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
+        digits = "".join(c for c in value if c.isdigit())
+        dropped = _(" (trunk prefix {prefix} dropped)").format(prefix=trunk) if (
+            trunk and digits.startswith(trunk)) else ""
         notes.append(_("written without +: read with the country code of {region}, "
-                       "+{code} (trunk prefix {prefix} dropped)").format(
-            region=region, code=phonenumbers.country_code_for_region(region),
-            prefix=digits[:1] if digits[:1] in "08" else "-"))
+                       "+{code}").format(region=region,
+                                         code=phonenumbers.country_code_for_region(region))
+                     + dropped)
     if number.country_code == 7:
         notes.append(_("+7 is shared by Russia and Kazakhstan; the digits after it say "
                        "{country}").format(country=country or "?"))

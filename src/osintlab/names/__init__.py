@@ -30,6 +30,7 @@ import pandas as pd
 from .._i18n import N_, _
 from ..exceptions import NameScriptError
 from . import _namekey, _translit
+from .lookup import search
 
 __all__ = ["LANGUAGES", "Match", "match", "search", "to_cyrillic", "variants"]
 
@@ -513,6 +514,3 @@ def _female_form(x: _Part, y: _Part) -> bool:
             if female.endswith(("ova", "eva", "ina")) and female[:-1] == male:
                 return True
     return False
-
-
-from .lookup import search  # noqa: E402  (a verb of this room, kept in its own file)

@@ -391,8 +391,9 @@ class SandboxServer:
         if slow is not None:
             await asyncio.sleep(self.slow_delay if self.slow_delay is not None else slow)
         found = site.find(key, request.query)
-        if found is None and path.startswith(config.get("profiles", {}).get("prefix", "\0")):
-            return self._missing_profile(site, config["profiles"], request)
+        profiles = config.get("profiles")
+        if found is None and profiles and path.startswith(profiles["prefix"]):
+            return self._missing_profile(site, profiles, request)
         if found is None:
             return _not_found(site, request)
         return self._file_reply(site, found, request)

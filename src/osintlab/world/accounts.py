@@ -61,6 +61,18 @@ def _page(title: str, body: str) -> str:
             f"<title>{escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
+def _as_typed(email: str, tag: str) -> str:
+    """An address as a person types it on a page: capitals and a +tag (same mailbox).
+
+    Example:
+        >>> _as_typed("daniyar.m91@mail.example", tag="tube")
+        'Daniyar.M91+tube@Mail.example'
+    """
+    local, _at, domain = email.partition("@")
+    return (".".join(part.capitalize() for part in local.split(".")) + f"+{tag}@"
+            + domain[:1].upper() + domain[1:])
+
+
 def photos_site() -> dict[str, str]:
     """``photos.example``: one page per account, and the soft-404 page for any other name.
 
@@ -92,8 +104,7 @@ def tube_site() -> dict[str, str]:
     out = {"robots.txt": "User-agent: *\nAllow: /\n",
            "index.html": _page("Tube", "<h1>Tube</h1>\n<p>Видео.</p>")}
     for name, (owner, title, about) in TUBE.items():
-        email = person(owner).email.replace("daniyar.m91", "Daniyar.M91+tube").replace(
-            "mail.example", "Mail.example")
+        email = _as_typed(person(owner).email, tag="tube")
         out[f"c/{name}.html"] = _page(title, (
             f'<div class="channel">\n<h1>{escape(title)}</h1>\n'
             f'<p class="about">{escape(about.format(email=email))}</p>\n</div>'))
