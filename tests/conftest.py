@@ -66,3 +66,23 @@ def free_port() -> int:
     with socket.socket() as probe:  # everything there busy: the system's choice
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """With ``--dist loadgroup``, stop at once if pytest-xdist did not group the tests.
+
+    Each ``xdist_group`` keeps a module-scoped fixture (a course graded once, the classroom
+    hub) on one worker. pytest-xdist marks a grouped test by adding ``@group`` to its id; when
+    a pytest release stops honouring that, every group is silently split and each worker
+    builds the same fixtures again (pyproject.toml pins pytest for this reason).
+    """
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    ungrouped = [item.nodeid for item in session.items
+                 if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if ungrouped:
+        raise pytest.UsageError(
+            f"pytest-xdist did not group {len(ungrouped)} tests marked xdist_group (for example "
+            f"{ungrouped[0]}): this pytest release is not one pytest-xdist supports; install "
+            "the versions in requirements.lock (make test does)."
+        )

@@ -24,8 +24,9 @@ from osintlab.curriculum import find_modules
 
 MODULES = [m.id for m in find_modules(ROOT)]
 
-pytestmark = pytest.mark.xdist_group("grading-modules")  # module-scoped fixtures: one worker
-
+# One xdist group per module: the module-scoped fixture below (one course, three hand-ins
+# graded) is built once, on one worker, while the other worker takes another module.
+PARAMS = [pytest.param(m, marks=pytest.mark.xdist_group(f"grading-{m}")) for m in MODULES]
 
 
 def _secret_lines(source: nbformat.NotebookNode) -> list[str]:
@@ -43,7 +44,7 @@ def _secret_lines(source: nbformat.NotebookNode) -> list[str]:
     return lines
 
 
-@pytest.fixture(scope="module", params=MODULES)
+@pytest.fixture(scope="module", params=PARAMS, ids=MODULES)
 def graded(request, tmp_path_factory):
     module = request.param
     course = build_course(tmp_path_factory.mktemp(module) / "course", module, cell_timeout=60)

@@ -24,7 +24,10 @@ from osintlab.i18n.build import MARKER, localise_file, localise_mistake
 
 MODULES = [m.id for m in find_modules(ROOT)]
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("i18n-course")]
+pytestmark = pytest.mark.slow
+# One xdist group per module: each module's Russian course is built and graded once, on one
+# worker, while the other worker takes another module.
+PARAMS = [pytest.param(m, marks=pytest.mark.xdist_group(f"i18n-{m}")) for m in MODULES]
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
@@ -34,7 +37,7 @@ def _russian_or_marked(text: str) -> bool:
     return bool(CYRILLIC.search(text)) or MARKER in text
 
 
-@pytest.fixture(scope="module", params=MODULES)
+@pytest.fixture(scope="module", params=PARAMS, ids=MODULES)
 def graded(request, tmp_path_factory):
     module = request.param
     work = tmp_path_factory.mktemp(f"ru-{module}")
