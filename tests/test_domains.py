@@ -202,3 +202,11 @@ def test_the_timeline_captures_each_source_into_the_case(tmp_path):
     assert table["item"].notna().all()
     assert table[table["source"] == "ct"]["item"].nunique() == 7
     assert domains.timeline(SHOP)["item"].isna().all()
+
+
+def test_whois_gives_the_answer_as_the_registry_writes_it():
+    """Does whois() give the text, in either style, and teach an unknown name?"""
+    assert "Registrar: Kokpar Names Ltd." in domains.whois("koinbridge.example")
+    assert "Domain created: 2021-03-02" in domains.whois("dalamarket.example")
+    with pytest.raises(DomainError, match="WHOIS knows no nothing-here.example"):
+        domains.whois("nothing-here.example")

@@ -4,6 +4,7 @@ One call per question, each a pandas table (or one record) with times in UTC:
 
 - :func:`registration`: who registered a domain, at which registrar, when (RDAP first, WHOIS
   when RDAP has no answer), and whether a privacy proxy hides the registrant.
+- :func:`whois`: the WHOIS answer as text, as a registry or registrar writes it.
 - :func:`whois_history`: the older WHOIS answers a history service kept.
 - :func:`records`: the domain's DNS records now (A, AAAA, NS, MX, TXT, ...).
 - :func:`network`: who holds an address (RDAP ``ip network``): the hosting provider to ask.
@@ -42,7 +43,7 @@ from .._i18n import _
 from ..exceptions import DomainError
 
 __all__ = ["certificate_names", "certificates", "history", "network", "records", "registration",
-           "shared", "timeline", "whois_history"]
+           "shared", "timeline", "whois", "whois_history"]
 
 #: What a privacy proxy writes where the registrant was (WHOIS and RDAP).
 PROXY_WORDS = ("privacy", "redacted", "proxy")
@@ -250,6 +251,33 @@ def registration(name: str, *, case: Any = None, session: Any = None) -> pd.Seri
              "registrant_email", "privacy_proxy", "created", "updated", "expires",
              "nameservers", "status", "item"]
     return pd.Series({k: record[k] for k in order}, name=domain)
+
+
+def whois(name: str) -> str:
+    """The WHOIS answer for ``name`` as text, asked of the classroom WHOIS server (TCP).
+
+    The same question as ``whois -h 127.0.0.1 -p <whois_port> <name>`` in a terminal (the
+    port is ``sandbox.services()["whois_port"]``). Read it with ``print``; its times are
+    written as the registry writes them, each with its zone. :func:`registration` reads the
+    same facts, in UTC.
+
+    Example:
+        >>> print(whois("koinbridge.example"))                            # doctest: +SKIP
+        Domain Name: KOINBRIDGE.EXAMPLE
+        ...
+    """
+    from .. import sandbox
+    from ..sandbox.whois import query
+
+    domain = _domain(name, "whois")
+    port = sandbox.services()["whois_port"]
+    text = query(int(port), domain) if port else ""
+    if not text or text.startswith(("No match", "Refused")):
+        raise DomainError(_(
+            "WHOIS knows no {name}: check the spelling (a hyphen makes another domain: "
+            "dala-market.example and dalamarket.example are two)."
+        ).format(name=domain), value=name)
+    return text
 
 
 def whois_history(name: str, *, case: Any = None, session: Any = None) -> pd.DataFrame:
