@@ -179,6 +179,7 @@ def test_shared_takes_a_list_of_two_dates_and_captures_into_the_case(tmp_path):
     assert sorted(table[table["same_time"]]["rrname"]) == [
         "dala-market.example", "pay.dala-market.example", "shop7x3k.example"]
     assert table["item"].notna().all() and table["item"].nunique() == 1
+    assert set(table["address"]) == {"203.0.113.45"}
     assert domains.shared("203.0.113.45", during=SHOP)["item"].isna().all()
     with pytest.raises(DomainError, match="a list of two dates"):
         domains.shared("203.0.113.45", during=["2024-03-01"])

@@ -427,7 +427,8 @@ def shared(address: str, during: str | list[Any] | tuple[Any, Any] | None = None
     """The names seen on ``address``, and whether each was there *at the same time*.
 
     ``during`` is a domain (its own time on the address, from passive DNS) or a list of two
-    dates ``["2024-02-01", "2024-03-01"]`` (UTC). One row per name: ``rrname``, ``time_first``,
+    dates ``["2024-02-01", "2024-03-01"]`` (UTC). One row per name: ``address`` (the address
+    asked about), ``rrname``, ``time_first``,
     ``time_last``, ``same_time`` (its window overlaps), ``overlap_days``, ``item`` (the case
     item of the passive DNS answer, with ``case=``). Sharing an address at some time
     is not sharing it at the same time: on shared hosting and on re-used addresses,
@@ -441,6 +442,7 @@ def shared(address: str, during: str | list[Any] | tuple[Any, Any] | None = None
     seen = history(address, case=case, session=session)
     names = seen.groupby("rrname").agg(time_first=("time_first", "min"),
                                        time_last=("time_last", "max")).reset_index()
+    names.insert(0, "address", seen["rdata"].iloc[0] if len(seen) else address)
     if during is None:
         print(_("{count} names were seen on {address} at some time. That is not 'at the same "
                 "time': give during=<domain> or during=[start, end].").format(
