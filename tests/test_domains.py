@@ -211,3 +211,11 @@ def test_whois_gives_the_answer_as_the_registry_writes_it():
     assert "Domain created: 2021-03-02" in domains.whois("dalamarket.example")
     with pytest.raises(DomainError, match="WHOIS knows no nothing-here.example"):
         domains.whois("nothing-here.example")
+
+
+def test_a_misspelt_domain_in_no_zone_is_explained_plainly():
+    """Does a typo outside every zone get a plain sentence, not dnspython's server report?"""
+    with pytest.raises(DomainError) as caught:
+        domains.records("koinbrige.example")
+    assert str(caught.value).startswith("The classroom DNS has no zone for koinbrige.example")
+    assert "Do53" not in str(caught.value)

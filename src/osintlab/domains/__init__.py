@@ -333,6 +333,12 @@ def records(name: str, types: tuple[str, ...] | list[str] = _RECORD_TYPES) -> pd
         except dns.resolver.NoAnswer:
             continue
         except dns.resolver.NoNameservers as error:
+            if getattr(error, "teaching", ""):  # refused: no zone of the course holds the name
+                raise DomainError(_(
+                    "The classroom DNS has no zone for {name}, so it refused the question and "
+                    "nothing was looked up anywhere. Check the spelling against the name as "
+                    "you found it (one letter makes another domain)."
+                ).format(name=domain), value=name) from None
             raise DomainError(str(error), value=name) from None
         for rrset in answer.response.answer:
             for item in rrset:
