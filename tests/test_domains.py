@@ -166,3 +166,56 @@ def test_the_module_answer_key_is_what_the_verbs_say():
     assert f"{domains.registration(SHOP)['created']:%Y-%m-%d}" == key["set_up"]
     assert domains.registration("dalamarket.example")["registrant_org"] == key[
         "look_alike_registrant"]
+
+
+def test_shared_takes_a_list_of_two_dates_and_captures_into_the_case(tmp_path):
+    """Does shared take [start, end] (no tuple to teach), capture the answer, and teach a bad
+    during?"""
+    from osintlab import evidence
+
+    case = evidence.open_case(tmp_path / "CASE-1", investigator="Test", persona="none",
+                              connection="test", session=sandbox.session(), screenshots=False)
+    table = domains.shared("203.0.113.45", during=["2024-03-01", "2024-03-02"], case=case)
+    assert sorted(table[table["same_time"]]["rrname"]) == [
+        "dala-market.example", "pay.dala-market.example", "shop7x3k.example"]
+    assert table["item"].notna().all() and table["item"].nunique() == 1
+    assert set(table["address"]) == {"203.0.113.45"}
+    assert domains.shared("203.0.113.45", during=SHOP)["item"].isna().all()
+    with pytest.raises(DomainError, match="a list of two dates"):
+        domains.shared("203.0.113.45", during=["2024-03-01"])
+
+
+def test_certificate_names_lists_each_name_once():
+    """Does certificate_names give every name of the certificates, once each, sorted?"""
+    key = TRUTH["m05-domains-and-infrastructure"]
+    assert domains.certificate_names(domains.certificates(SHOP)) == key["certificate_names"]
+    with pytest.raises(DomainError, match="needs the table of domains.certificates"):
+        domains.certificate_names(SHOP)
+
+
+def test_the_timeline_captures_each_source_into_the_case(tmp_path):
+    """With case=, does every row of the time line name the item that holds its source?"""
+    from osintlab import evidence
+
+    case = evidence.open_case(tmp_path / "CASE-2", investigator="Test", persona="none",
+                              connection="test", session=sandbox.session(), screenshots=False)
+    table = domains.timeline(SHOP, case=case)
+    assert table["item"].notna().all()
+    assert table[table["source"] == "ct"]["item"].nunique() == 7
+    assert domains.timeline(SHOP)["item"].isna().all()
+
+
+def test_whois_gives_the_answer_as_the_registry_writes_it():
+    """Does whois() give the text, in either style, and teach an unknown name?"""
+    assert "Registrar: Kokpar Names Ltd." in domains.whois("koinbridge.example")
+    assert "Domain created: 2021-03-02" in domains.whois("dalamarket.example")
+    with pytest.raises(DomainError, match="WHOIS knows no nothing-here.example"):
+        domains.whois("nothing-here.example")
+
+
+def test_a_misspelt_domain_in_no_zone_is_explained_plainly():
+    """Does a typo outside every zone get a plain sentence, not dnspython's server report?"""
+    with pytest.raises(DomainError) as caught:
+        domains.records("koinbrige.example")
+    assert str(caught.value).startswith("The classroom DNS has no zone for koinbrige.example")
+    assert "Do53" not in str(caught.value)

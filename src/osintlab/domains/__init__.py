@@ -4,6 +4,7 @@ One call per question, each a pandas table (or one record) with times in UTC:
 
 - :func:`registration`: who registered a domain, at which registrar, when (RDAP first, WHOIS
   when RDAP has no answer), and whether a privacy proxy hides the registrant.
+- :func:`whois`: the WHOIS answer as text, as a registry or registrar writes it.
 - :func:`whois_history`: the older WHOIS answers a history service kept.
 - :func:`records`: the domain's DNS records now (A, AAAA, NS, MX, TXT, ...).
 - :func:`network`: who holds an address (RDAP ``ip network``): the hosting provider to ask.
@@ -11,7 +12,8 @@ One call per question, each a pandas table (or one record) with times in UTC:
   from when to when.
 - :func:`shared`: the names seen on an address *at the same time* as a domain (not "ever").
 - :func:`certificates`: the certificates CT logs hold for a name, and the names each one
-  covers, read from the certificate itself with ``cryptography``.
+  covers, read from the certificate itself with ``cryptography``; :func:`certificate_names`:
+  every name they cover, once each.
 - :func:`timeline`: all of it on one UTC time line, each row naming its source.
 
 Everything asks the classroom's services (:mod:`osintlab.sandbox`): fictional names under
@@ -40,8 +42,8 @@ import pandas as pd
 from .._i18n import _
 from ..exceptions import DomainError
 
-__all__ = ["certificates", "history", "network", "records", "registration", "shared",
-           "timeline", "whois_history"]
+__all__ = ["certificate_names", "certificates", "history", "network", "records", "registration",
+           "shared", "timeline", "whois", "whois_history"]
 
 #: What a privacy proxy writes where the registrant was (WHOIS and RDAP).
 PROXY_WORDS = ("privacy", "redacted", "proxy")
@@ -251,11 +253,38 @@ def registration(name: str, *, case: Any = None, session: Any = None) -> pd.Seri
     return pd.Series({k: record[k] for k in order}, name=domain)
 
 
+def whois(name: str) -> str:
+    """The WHOIS answer for ``name`` as text, asked of the classroom WHOIS server (TCP).
+
+    The same question as ``whois -h 127.0.0.1 -p <whois_port> <name>`` in a terminal (the
+    port is ``sandbox.services()["whois_port"]``). Read it with ``print``; its times are
+    written as the registry writes them, each with its zone. :func:`registration` reads the
+    same facts, in UTC.
+
+    Example:
+        >>> print(whois("koinbridge.example"))                            # doctest: +SKIP
+        Domain Name: KOINBRIDGE.EXAMPLE
+        ...
+    """
+    from .. import sandbox
+    from ..sandbox.whois import query
+
+    domain = _domain(name, "whois")
+    port = sandbox.services()["whois_port"]
+    text = query(int(port), domain) if port else ""
+    if not text or text.startswith(("No match", "Refused")):
+        raise DomainError(_(
+            "WHOIS knows no {name}: check the spelling (a hyphen makes another domain: "
+            "dala-market.example and dalamarket.example are two)."
+        ).format(name=domain), value=name)
+    return text
+
+
 def whois_history(name: str, *, case: Any = None, session: Any = None) -> pd.DataFrame:
     """The WHOIS answers a history service kept for ``name``, oldest first, each parsed.
 
-    One row per kept answer: ``date`` (UTC), the fields of :func:`parse_whois`, and ``text``
-    (the answer as it was).
+    One row per kept answer: ``date`` (UTC), the fields of :func:`parse_whois`, ``text``
+    (the answer as it was) and ``item`` (the case item of the answer, with ``case=``).
 
     Example:
         >>> whois_history("dala-market.example")["registrant_name"].tolist()  # doctest: +SKIP
@@ -271,6 +300,7 @@ def whois_history(name: str, *, case: Any = None, session: Any = None) -> pd.Dat
     rows = [{"date": _utc(r["date"]), **parse_whois(r["whois"]), "text": r["whois"]}
             for r in reply.json()["records"]]
     table = pd.DataFrame(rows)
+    table["item"] = reply.item
     table.attrs["item"] = reply.item
     return table
 
@@ -303,6 +333,12 @@ def records(name: str, types: tuple[str, ...] | list[str] = _RECORD_TYPES) -> pd
         except dns.resolver.NoAnswer:
             continue
         except dns.resolver.NoNameservers as error:
+            if getattr(error, "teaching", ""):  # refused: no zone of the course holds the name
+                raise DomainError(_(
+                    "The classroom DNS has no zone for {name}, so it refused the question and "
+                    "nothing was looked up anywhere. Check the spelling against the name as "
+                    "you found it (one letter makes another domain)."
+                ).format(name=domain), value=name) from None
             raise DomainError(str(error), value=name) from None
         for rrset in answer.response.answer:
             for item in rrset:
@@ -360,8 +396,9 @@ def history(name_or_ip: str, *, case: Any = None, session: Any = None) -> pd.Dat
     an address, each with the first and last time a sensor saw it (UTC).
 
     Columns ``rrname``, ``rrtype``, ``rdata``, ``time_first``, ``time_last``, ``count``,
-    oldest first. ``time_first``/``time_last`` are when sensors saw the answer, not when it
-    was set up or removed.
+    ``item`` (the case item of the answer, with ``case=``), oldest first.
+    ``time_first``/``time_last`` are when sensors saw the answer, not when it was set up or
+    removed.
 
     Example:
         >>> history("198.51.100.23")["rrname"].tolist()                 # doctest: +SKIP
@@ -386,17 +423,20 @@ def history(name_or_ip: str, *, case: Any = None, session: Any = None) -> pd.Dat
     for column in ("time_first", "time_last"):
         table[column] = pd.to_datetime(table[column], utc=True)
     table = table.sort_values(["time_first", "rrname"], ignore_index=True)
+    table["item"] = reply.item
     table.attrs["item"] = reply.item
     return table
 
 
-def shared(address: str, during: str | tuple[Any, Any] | None = None, *,
-           session: Any = None) -> pd.DataFrame:
+def shared(address: str, during: str | list[Any] | tuple[Any, Any] | None = None, *,
+           case: Any = None, session: Any = None) -> pd.DataFrame:
     """The names seen on ``address``, and whether each was there *at the same time*.
 
-    ``during`` is a domain (its own time on the address, from passive DNS) or a
-    ``(start, end)`` pair. One row per name: ``rrname``, ``time_first``, ``time_last``,
-    ``same_time`` (its window overlaps), ``overlap_days``. Sharing an address at some time
+    ``during`` is a domain (its own time on the address, from passive DNS) or a list of two
+    dates ``["2024-02-01", "2024-03-01"]`` (UTC). One row per name: ``address`` (the address
+    asked about), ``rrname``, ``time_first``,
+    ``time_last``, ``same_time`` (its window overlaps), ``overlap_days``, ``item`` (the case
+    item of the passive DNS answer, with ``case=``). Sharing an address at some time
     is not sharing it at the same time: on shared hosting and on re-used addresses,
     strangers follow one another.
 
@@ -405,13 +445,15 @@ def shared(address: str, during: str | tuple[Any, Any] | None = None, *,
         >>> table[table["same_time"]]["rrname"].tolist()                 # doctest: +SKIP
         []
     """
-    seen = history(address, session=session)
+    seen = history(address, case=case, session=session)
     names = seen.groupby("rrname").agg(time_first=("time_first", "min"),
                                        time_last=("time_last", "max")).reset_index()
+    names.insert(0, "address", seen["rdata"].iloc[0] if len(seen) else address)
     if during is None:
         print(_("{count} names were seen on {address} at some time. That is not 'at the same "
-                "time': give during=<domain> or during=(start, end).").format(
+                "time': give during=<domain> or during=[start, end].").format(
             count=len(names), address=address))
+        names["item"] = seen.attrs["item"]
         return names
     if isinstance(during, str):
         own = _domain(during, "shared")
@@ -424,11 +466,17 @@ def shared(address: str, during: str | tuple[Any, Any] | None = None, *,
         start, end = mine["time_first"].iloc[0], mine["time_last"].iloc[0]
         names = names[names["rrname"] != own].reset_index(drop=True)
     else:
+        if isinstance(during, (str, bytes)) or len(during) != 2:
+            raise DomainError(_(
+                "during is a domain, for example during=\"dala-market.example\", or a list of "
+                "two dates, for example during=[\"2024-02-01\", \"2024-03-01\"]; it got "
+                "{given}.").format(given=repr(during)[:80]), value=during)
         start, end = (_utc(t) for t in during)
     overlap = (names["time_last"].clip(upper=end) - names["time_first"].clip(lower=start))
     names["same_time"] = overlap > pd.Timedelta(0)
     names["overlap_days"] = (overlap.clip(lower=pd.Timedelta(0)).dt.total_seconds()
                              / 86400).round(1)
+    names["item"] = seen.attrs["item"]
     names.attrs["window"] = (start, end)
     together = names[names["same_time"]]["rrname"].tolist()
     print(_("On {address} from {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC: {count} "
@@ -491,12 +539,31 @@ def certificates(name: str, *, case: Any = None, session: Any = None) -> pd.Data
     return table.sort_values("not_before", ignore_index=True)
 
 
+def certificate_names(table: pd.DataFrame) -> list[str]:
+    """Every name the certificates of ``table`` (from :func:`certificates`) cover, once each,
+    sorted. A wildcard such as ``*.dala-market.example`` stays as written: it covers every name
+    one level under, and names none of them.
+
+    Example:
+        >>> certificate_names(pd.DataFrame({"names": [["b.example", "a.example"],
+        ...                                           ["a.example"]]}))
+        ['a.example', 'b.example']
+    """
+    if not isinstance(table, pd.DataFrame) or "names" not in table.columns:
+        raise DomainError(_(
+            "certificate_names needs the table of domains.certificates(...), for example "
+            "certificate_names(certs) after certs = domains.certificates(\"dala-market.example\"); "
+            "it got {given}.").format(given=type(table).__name__), value=table)
+    return sorted({name for names in table["names"] for name in names})
+
+
 # -- one time line ---------------------------------------------------------------------------------
-def timeline(name: str, *, session: Any = None) -> pd.DataFrame:
+def timeline(name: str, *, case: Any = None, session: Any = None) -> pd.DataFrame:
     """Everything known about ``name`` on one UTC time line, each row naming its source.
 
-    Columns ``time`` (UTC), ``source`` (``rdap``, ``whois history``, ``passive dns``,
-    ``ct``), ``event`` and ``detail``; oldest first.
+    Columns ``time`` (UTC), ``source`` (``rdap``, ``whois``, ``whois history``,
+    ``passive dns``, ``ct``), ``event``, ``detail`` and ``item`` (with ``case=``, the case item
+    that holds the answer the row was read from: each source is captured); oldest first.
 
     Example:
         >>> timeline("dala-market.example").iloc[0]["event"]            # doctest: +SKIP
@@ -504,37 +571,40 @@ def timeline(name: str, *, session: Any = None) -> pd.DataFrame:
     """
     domain = _domain(name, "timeline")
     rows = []
-    reg = registration(domain, session=session)
+    reg = registration(domain, case=case, session=session)
     for key, event in (("created", _("registered")), ("updated", _("registration changed")),
                        ("expires", _("registration expires"))):
         if reg[key] is not None:
             rows.append({"time": reg[key], "source": reg["source"], "event": event,
-                         "detail": _("registrar {registrar}").format(registrar=reg["registrar"])})
+                         "detail": _("registrar {registrar}").format(registrar=reg["registrar"]),
+                         "item": reg["item"]})
     try:
-        kept = whois_history(domain, session=session)
+        kept = whois_history(domain, case=case, session=session)
     except DomainError:
         kept = pd.DataFrame()
     for _index, row in kept.iterrows():
         rows.append({"time": row["date"], "source": "whois history",
                      "event": _("WHOIS answer kept"),
                      "detail": _("registrant: {who}").format(
-                         who=row["registrant_name"] or row["registrant_org"] or "-")})
+                         who=row["registrant_name"] or row["registrant_org"] or "-"),
+                     "item": row["item"]})
     try:
-        seen = history(domain, session=session)
+        seen = history(domain, case=case, session=session)
     except DomainError:
-        seen = pd.DataFrame(columns=_PDNS)
+        seen = pd.DataFrame(columns=[*_PDNS, "item"])
     for _index, row in seen.iterrows():
         what = f"{row['rrname']} {row['rrtype']} {row['rdata']}"
         rows.append({"time": row["time_first"], "source": "passive dns",
-                     "event": _("first seen"), "detail": what})
+                     "event": _("first seen"), "detail": what, "item": row["item"]})
         rows.append({"time": row["time_last"], "source": "passive dns",
-                     "event": _("last seen"), "detail": what})
-    for _index, row in certificates(domain, session=session).iterrows():
+                     "event": _("last seen"), "detail": what, "item": row["item"]})
+    for _index, row in certificates(domain, case=case, session=session).iterrows():
         rows.append({"time": row["not_before"], "source": "ct",
                      "event": _("certificate valid from (issued)"),
                      "detail": _("id {id}: {names}").format(id=row["id"],
-                                                            names=", ".join(row["names"]))})
-    table = pd.DataFrame(rows, columns=["time", "source", "event", "detail"])
+                                                            names=", ".join(row["names"])),
+                     "item": row["item"]})
+    table = pd.DataFrame(rows, columns=["time", "source", "event", "detail", "item"])
     table["time"] = pd.to_datetime(table["time"], utc=True)
     return table.sort_values("time", kind="stable", ignore_index=True)
 
