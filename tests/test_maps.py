@@ -58,6 +58,33 @@ def test_the_traps_change_the_answer():
     assert abs(swapped - fact["distance_km"]) > 1000
 
 
+def test_a_point_is_a_list_of_two_numbers_as_m00_taught():
+    """Do lists (m00), tuples and four plain numbers all give the same distance?"""
+    fact = TRUTH["photos"]["claimed_vs_gps"]
+    (lat1, lon1), (lat2, lon2) = fact["exif_gps"], fact["claimed_gps"]
+    as_lists = maps.distance([lat1, lon1], [lat2, lon2])
+    assert round(as_lists, 1) == fact["distance_km"]
+    assert maps.distance((lat1, lon1), (lat2, lon2)) == as_lists
+    assert maps.distance(lat1, lon1, lat2, lon2) == as_lists
+
+
+def test_two_numbers_or_three_are_explained():
+    """Is one point given as two numbers, or a point short of a number, explained?"""
+    with pytest.raises(ImageError, match=r"that is one point.*\[latitude, longitude\]"):
+        maps.distance(41.31, 69.28)
+    with pytest.raises(ImageError, match="got three values"):
+        maps.distance(41.31, 69.28, 42.87)
+    with pytest.raises(ImageError, match=r"\[latitude, longitude\]: a list of two numbers"):
+        maps.distance([41.31], [42.87, 74.57])
+
+
+def test_a_map_takes_lists_for_points_and_lines():
+    """Does show() take a dict of [lat, lon] lists and lines as lists of two labels?"""
+    m = maps.show({"Photo GPS": [41.311081, 69.279736], "Claimed": [42.874722, 74.569722]},
+                  lines=[["Photo GPS", "Claimed"]])
+    assert "469.7 km" in m.get_root().render()
+
+
 def test_a_latitude_out_of_range_suggests_the_swap():
     """Does (76.9, 143.2) say that latitude and longitude look swapped?"""
     with pytest.raises(ImageError, match="swapped"):

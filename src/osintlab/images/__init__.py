@@ -125,14 +125,14 @@ def check_shadow(latitude: float, longitude: float, when: Any, height: float, le
     return _sun.check(latitude, longitude, when, height, length, bearing)
 
 
-def measure_shadow(base: tuple[float, float], tip: tuple[float, float],
-                   pixels_per_metre: float) -> pd.Series:
+def measure_shadow(base: Any, tip: Any, pixels_per_metre: float) -> pd.Series:
     """A shadow's length (m) and bearing (°) in a picture taken from above with north up.
 
-    ``base`` is the pixel (x, y) where the object stands, ``tip`` where its shadow ends.
+    ``base`` is the pixel [x, y] where the object stands, ``tip`` where its shadow ends:
+    each a list of two numbers (a tuple works too).
 
     Example:
-        >>> measure_shadow((100, 100), (100, 40), 20).tolist()
+        >>> measure_shadow([100, 100], [100, 40], 20).tolist()
         [3.0, 0.0]
     """
     return _sun.measure(base, tip, pixels_per_metre)
