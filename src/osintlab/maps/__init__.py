@@ -76,10 +76,10 @@ def distance(a: Any, b: Any, c: Any = None, d: Any = None) -> float:
     latitude, longitude of the first, latitude, longitude of the second.
 
     Example:
-        >>> round(distance([41.311081, 69.279736], [42.874722, 74.569722]), 1)
-        469.7
-        >>> round(distance(41.311081, 69.279736, 42.874722, 74.569722), 1)
-        469.7
+        >>> round(distance([43.238292, 76.945464], [51.128208, 71.430411]), 1)
+        970.6
+        >>> round(distance(43.238292, 76.945464, 51.128208, 71.430411), 1)
+        970.6
     """
     if c is not None or d is not None:
         if c is None or d is None:
@@ -92,8 +92,8 @@ def distance(a: Any, b: Any, c: Any = None, d: Any = None) -> float:
     elif isinstance(a, (int, float)) or isinstance(b, (int, float)):
         raise ImageError(_(
             "distance() got two numbers, {a!r} and {b!r}: that is one point. Give two points, "
-            "each [latitude, longitude], for example distance([41.3111, 69.2797], "
-            "[42.8747, 74.5697]).").format(a=a, b=b), value=(a, b))
+            "each [latitude, longitude], for example distance([43.2383, 76.9455], "
+            "[51.1282, 71.4304]).").format(a=a, b=b), value=(a, b))
     (lat1, lon1), (lat2, lon2) = _point(a), _point(b)
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -156,9 +156,9 @@ def show(points: Any, lines: list | None = None, zoom: int | None = None) -> Any
     [latitude, longitude].
 
     Example:
-        >>> m = show({"Photo GPS": [41.311081, 69.279736], "Claimed": [42.874722, 74.569722]},
-        ...          lines=[["Photo GPS", "Claimed"]])
-        >>> "469.7 km" in m.get_root().render()
+        >>> m = show({"Almaty": [43.238292, 76.945464], "Astana": [51.128208, 71.430411]},
+        ...          lines=[["Almaty", "Astana"]])
+        >>> "970.6 km" in m.get_root().render()
         True
     """
     import folium
