@@ -85,6 +85,24 @@ def test_a_map_takes_lists_for_points_and_lines():
     assert "469.7 km" in m.get_root().render()
 
 
+def test_a_point_far_from_central_asia_gets_a_note_that_names_the_traps(capsys):
+    """Does a lost minus sign or a swap, shown on the map, print a note naming both traps?"""
+    lifted = TRUTH["photos"]["listing_gps"]["listing_04.jpg"]
+    maps.show({"lost minus": [abs(v) for v in lifted], "swapped": [76.945464, 43.238292]})
+    said = capsys.readouterr().out
+    assert said.count("Note:") == 2
+    assert "check the order [latitude, longitude] and the minus signs" in said
+    maps.show({"Almaty": [43.238292, 76.945464], "Osh": [40.528311, 72.798539]})
+    assert capsys.readouterr().out == ""
+
+
+def test_of_the_case_photos_only_the_lifted_one_is_outside_central_asia(capsys):
+    """Does the note fall on listing_04.jpg (Buenos Aires) alone, not on the case's own photos?"""
+    maps.show(images.folder())
+    said = capsys.readouterr().out
+    assert said.count("Note:") == 1 and "listing_04.jpg" in said
+
+
 def test_a_latitude_out_of_range_suggests_the_swap():
     """Does (76.9, 143.2) say that latitude and longitude look swapped?"""
     with pytest.raises(ImageError, match="swapped"):

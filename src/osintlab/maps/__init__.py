@@ -149,11 +149,44 @@ def _points(points: Any) -> list[tuple[str, float, float]]:
     return found
 
 
+def _inside(lat: float, lon: float, ring: list[list[float]]) -> bool:
+    """Is the point inside the polygon ring ([lon, lat] corners)? Ray casting."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _far_notes(places: list[tuple[str, float, float]]) -> list[str]:
+    """A note for each point outside the five countries: a swap or a lost minus sign?"""
+    from ._offline import _basemap
+
+    features = _basemap()["features"]
+    rings = [f["geometry"]["coordinates"][0] for f in features
+             if f["properties"].get("kind") == "country"]
+    cities = [(f["properties"]["name"], f["geometry"]["coordinates"][1],
+               f["geometry"]["coordinates"][0])
+              for f in features if f["properties"].get("kind") == "city"]
+    notes = []
+    for label, lat, lon in places:
+        if any(_inside(lat, lon, ring) for ring in rings):
+            continue
+        km, city = min((distance([lat, lon], [clat, clon]), name) for name, clat, clon in cities)
+        notes.append(_(
+            "Note: {label} at [{lat}, {lon}] is outside the five Central Asian countries of "
+            "this map, {km:.0f} km from its nearest city ({city}). If you meant a place in "
+            "Central Asia, check the order [latitude, longitude] and the minus signs (S and W "
+            "are negative).").format(label=label, lat=lat, lon=lon, km=km, city=city))
+    return notes
+
+
 def show(points: Any, lines: list | None = None, zoom: int | None = None) -> Any:
     """A map with a marker per point and a line per pair, each line with its length in km.
 
     ``lines`` is a list of lines, each a list of two points, given by their labels or as
-    [latitude, longitude].
+    [latitude, longitude]. A point outside the five Central Asian countries gets a printed
+    note: a swapped pair or a lost minus sign puts a place elsewhere, and it is still valid.
 
     Example:
         >>> m = show({"Almaty": [43.238292, 76.945464], "Astana": [51.128208, 71.430411]},
@@ -164,6 +197,8 @@ def show(points: Any, lines: list | None = None, zoom: int | None = None) -> Any
     import folium
 
     places = _points(points)
+    for note in _far_notes(places):
+        print(note)
     named = {label: (lat, lon) for label, lat, lon in places}
     lats, lons = [p[1] for p in places], [p[2] for p in places]
     centre = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
