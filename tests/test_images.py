@@ -207,6 +207,20 @@ def test_the_contradicting_photo_is_the_only_one_and_its_trap_bites():
     assert abs(fact["shadow_bearing_at_claim"] - fact["sun_azimuth_at_claim"]) == pytest.approx(180)
 
 
+def test_a_shadow_is_measured_from_lists_as_from_tuples():
+    """Do base and tip as lists of two numbers (what m00 taught) measure the same shadow?"""
+    fact = PHOTOS["shadows"][PHOTOS["shadow_contradicts"]]
+    as_lists = images.measure_shadow(list(fact["base_px"]), list(fact["tip_px"]), 16)
+    as_tuples = images.measure_shadow(tuple(fact["base_px"]), tuple(fact["tip_px"]), 16)
+    assert as_lists.tolist() == as_tuples.tolist() == [fact["length_m"], fact["bearing"]]
+
+
+def test_a_pixel_that_is_not_two_numbers_is_explained():
+    """Does a base given as one number say that a pixel is a list [x, y]?"""
+    with pytest.raises(ImageError, match=r"a list of two numbers.*base=300"):
+        images.measure_shadow(300, [187, 93], 16)
+
+
 def test_a_time_without_a_zone_is_refused_with_the_reason():
     """Does a clock time without an offset say why the sun cannot be placed, and how to fix it?"""
     with pytest.raises(ImageError, match=r"has no time zone.*\+06:00"):

@@ -58,6 +58,51 @@ def test_the_traps_change_the_answer():
     assert abs(swapped - fact["distance_km"]) > 1000
 
 
+def test_a_point_is_a_list_of_two_numbers_as_m00_taught():
+    """Do lists (m00), tuples and four plain numbers all give the same distance?"""
+    fact = TRUTH["photos"]["claimed_vs_gps"]
+    (lat1, lon1), (lat2, lon2) = fact["exif_gps"], fact["claimed_gps"]
+    as_lists = maps.distance([lat1, lon1], [lat2, lon2])
+    assert round(as_lists, 1) == fact["distance_km"]
+    assert maps.distance((lat1, lon1), (lat2, lon2)) == as_lists
+    assert maps.distance(lat1, lon1, lat2, lon2) == as_lists
+
+
+def test_two_numbers_or_three_are_explained():
+    """Is one point given as two numbers, or a point short of a number, explained?"""
+    with pytest.raises(ImageError, match=r"that is one point.*\[latitude, longitude\]"):
+        maps.distance(41.31, 69.28)
+    with pytest.raises(ImageError, match="got three values"):
+        maps.distance(41.31, 69.28, 42.87)
+    with pytest.raises(ImageError, match=r"\[latitude, longitude\]: a list of two numbers"):
+        maps.distance([41.31], [42.87, 74.57])
+
+
+def test_a_map_takes_lists_for_points_and_lines():
+    """Does show() take a dict of [lat, lon] lists and lines as lists of two labels?"""
+    m = maps.show({"Photo GPS": [41.311081, 69.279736], "Claimed": [42.874722, 74.569722]},
+                  lines=[["Photo GPS", "Claimed"]])
+    assert "469.7 km" in m.get_root().render()
+
+
+def test_a_point_far_from_central_asia_gets_a_note_that_names_the_traps(capsys):
+    """Does a lost minus sign or a swap, shown on the map, print a note naming both traps?"""
+    lifted = TRUTH["photos"]["listing_gps"]["listing_04.jpg"]
+    maps.show({"lost minus": [abs(v) for v in lifted], "swapped": [76.945464, 43.238292]})
+    said = capsys.readouterr().out
+    assert said.count("Note:") == 2
+    assert "check the order [latitude, longitude] and the minus signs" in said
+    maps.show({"Almaty": [43.238292, 76.945464], "Osh": [40.528311, 72.798539]})
+    assert capsys.readouterr().out == ""
+
+
+def test_of_the_case_photos_only_the_lifted_one_is_outside_central_asia(capsys):
+    """Does the note fall on listing_04.jpg (Buenos Aires) alone, not on the case's own photos?"""
+    maps.show(images.folder())
+    said = capsys.readouterr().out
+    assert said.count("Note:") == 1 and "listing_04.jpg" in said
+
+
 def test_a_latitude_out_of_range_suggests_the_swap():
     """Does (76.9, 143.2) say that latitude and longitude look swapped?"""
     with pytest.raises(ImageError, match="swapped"):

@@ -43,9 +43,9 @@ def metadata(photo: str | Path) -> pd.Series:
     ``photo`` is a path, or the name of a photo in the course's ``photos`` dataset.
 
     Example:
-        >>> record = metadata("IMG_20241109_181204.jpg")
-        >>> bool(record["edited"]), record["software"]
-        (True, 'PhotoEditor Pro 3.2')
+        >>> record = metadata("IMG_0233.jpg")
+        >>> record["model"], bool(record["edited"])
+        ('iPhone 13', False)
     """
     return pd.Series(_exif.record(photo), name=Path(str(photo)).name)
 
@@ -96,14 +96,14 @@ def compare(first: str | Path, second: str | Path) -> pd.DataFrame:
 def sun(latitude: float, longitude: float, when: Any, height: float = 1.0) -> pd.Series:
     """The sun at a place and moment, and the shadow of an upright object ``height`` m tall.
 
-    ``when`` must carry its time zone: ``"2024-11-07T14:10:05+06:00"``, a UTC time with
+    ``when`` must carry its time zone: ``"2024-11-06T11:30:05+06:00"``, a UTC time with
     ``Z``, or a photo's ``taken_utc``. ``azimuth`` is where the sun is (degrees from north,
     clockwise); ``shadow_bearing`` is where the shadow points, the opposite way.
 
     Example:
-        >>> s = sun(42.8687, 74.6044, "2024-11-07T14:10:05+06:00", height=3.0)
+        >>> s = sun(42.8687, 74.6044, "2024-11-06T11:30:05+06:00", height=3.0)
         >>> round(s["elevation"]), round(s["azimuth"]), round(s["shadow_bearing"])
-        (28, 203, 23)
+        (29, 159, 339)
     """
     return _sun.position(latitude, longitude, when, height)
 
@@ -125,14 +125,14 @@ def check_shadow(latitude: float, longitude: float, when: Any, height: float, le
     return _sun.check(latitude, longitude, when, height, length, bearing)
 
 
-def measure_shadow(base: tuple[float, float], tip: tuple[float, float],
-                   pixels_per_metre: float) -> pd.Series:
+def measure_shadow(base: Any, tip: Any, pixels_per_metre: float) -> pd.Series:
     """A shadow's length (m) and bearing (°) in a picture taken from above with north up.
 
-    ``base`` is the pixel (x, y) where the object stands, ``tip`` where its shadow ends.
+    ``base`` is the pixel [x, y] where the object stands, ``tip`` where its shadow ends:
+    each a list of two numbers (a tuple works too).
 
     Example:
-        >>> measure_shadow((100, 100), (100, 40), 20).tolist()
+        >>> measure_shadow([100, 100], [100, 40], 20).tolist()
         [3.0, 0.0]
     """
     return _sun.measure(base, tip, pixels_per_metre)

@@ -158,9 +158,10 @@ def measure(base: Any, tip: Any, pixels_per_metre: Any) -> pd.Series:
         scale = float(pixels_per_metre)
     except (TypeError, ValueError):
         raise ImageError(_(
-            "base and tip are pixels (x, y) as a picture counts them, x to the right and y "
-            "down, for example base=(330, 230), tip=(195, 117); pixels_per_metre is a "
-            "number.").format(), value=(base, tip)) from None
+            "base and tip are pixels [x, y] as a picture counts them, x to the right and y "
+            "down: each a list of two numbers, for example base=[330, 230], tip=[195, 117]; "
+            "pixels_per_metre is a number. Got base={base!r}, tip={tip!r}.").format(
+                base=base, tip=tip), value=(base, tip)) from None
     if not scale > 0:
         raise ImageError(_("pixels_per_metre must be above 0; got {scale}.").format(
             scale=pixels_per_metre), value=pixels_per_metre)

@@ -1,7 +1,7 @@
 """Places on a map that works offline, and the distance between two of them.
 
-- :func:`show` puts points (a table from ``images.folder()``, a dict of name → (lat, lon), or
-  a list of pairs) on a map of Central Asia, and draws lines between pairs of them, each
+- :func:`show` puts points (a table from ``images.folder()``, a dict of name → [lat, lon], or
+  a list of points) on a map of Central Asia, and draws lines between pairs of them, each
   labelled with its length.
 - :func:`distance` is the great-circle distance in kilometres (the haversine formula, mean
   Earth radius 6371.0088 km): how far apart a claimed place and a photo's GPS are.
@@ -15,11 +15,15 @@ Natural Earth's 1:110m Admin 0 countries (public domain; as in pyogrio's test fi
 ``naturalearth_lowres``, rounded to 0.001°) and nine cities' approximate centres. It is a
 sketch for orientation, not a street map: positions are judged by their coordinates.
 
-Coordinates are (latitude, longitude) in decimal degrees, south and west negative.
+A point is [latitude, longitude] in decimal degrees, south and west negative: a list of two
+numbers, as module m00 teaches (a tuple works too). :func:`distance` also takes the four
+numbers one after the other.
 
 Example:
     >>> from osintlab import maps
-    >>> round(maps.distance((43.2383, 76.9455), (42.8747, 74.5698)))
+    >>> round(maps.distance([43.2383, 76.9455], [42.8747, 74.5698]))
+    197
+    >>> round(maps.distance(43.2383, 76.9455, 42.8747, 74.5698))
     197
 """
 
@@ -41,13 +45,13 @@ CENTRE = (43.0, 66.0)
 
 
 def _point(value: Any, what: str = N_("point")) -> tuple[float, float]:
-    """(latitude, longitude) from a pair, checked, with a hint when they look swapped."""
+    """(latitude, longitude) from a list or pair, checked, with a hint when they look swapped."""
     try:
         lat, lon = (float(v) for v in value)
     except (TypeError, ValueError):
         raise ImageError(_(
-            "A {what} is a pair (latitude, longitude) in decimal degrees, for example "
-            "(43.2383, 76.9455); got {given!r}.").format(what=_(what), given=value),
+            "A {what} is [latitude, longitude]: a list of two numbers in decimal degrees, for "
+            "example [43.2383, 76.9455]; got {given!r}.").format(what=_(what), given=value),
             value=value) from None
     if math.isnan(lat) or math.isnan(lon):
         raise ImageError(_("The {what} {given!r} has no position (NaN): the photo may have no "
@@ -65,13 +69,31 @@ def _point(value: Any, what: str = N_("point")) -> tuple[float, float]:
     return lat, lon
 
 
-def distance(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Kilometres between two (latitude, longitude) points along the Earth's surface.
+def distance(a: Any, b: Any, c: Any = None, d: Any = None) -> float:
+    """Kilometres between two points along the Earth's surface.
+
+    Give two points, each [latitude, longitude] (a list, or a pair), or the four numbers
+    latitude, longitude of the first, latitude, longitude of the second.
 
     Example:
-        >>> round(distance((41.311081, 69.279736), (42.874722, 74.569722)), 1)
-        469.7
+        >>> round(distance([43.238292, 76.945464], [51.128208, 71.430411]), 1)
+        970.6
+        >>> round(distance(43.238292, 76.945464, 51.128208, 71.430411), 1)
+        970.6
     """
+    if c is not None or d is not None:
+        if c is None or d is None:
+            raise ImageError(_(
+                "distance() takes two points, each [latitude, longitude], or four numbers "
+                "(latitude, longitude of the first, then of the second); got three values: "
+                "{a!r}, {b!r}, {c!r}.").format(a=a, b=b, c=c if c is not None else d),
+                value=(a, b, c, d))
+        a, b = [a, b], [c, d]
+    elif isinstance(a, (int, float)) or isinstance(b, (int, float)):
+        raise ImageError(_(
+            "distance() got two numbers, {a!r} and {b!r}: that is one point. Give two points, "
+            "each [latitude, longitude], for example distance([43.2383, 76.9455], "
+            "[51.1282, 71.4304]).").format(a=a, b=b), value=(a, b))
     (lat1, lon1), (lat2, lon2) = _point(a), _point(b)
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -127,20 +149,56 @@ def _points(points: Any) -> list[tuple[str, float, float]]:
     return found
 
 
+def _inside(lat: float, lon: float, ring: list[list[float]]) -> bool:
+    """Is the point inside the polygon ring ([lon, lat] corners)? Ray casting."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _far_notes(places: list[tuple[str, float, float]]) -> list[str]:
+    """A note for each point outside the five countries: a swap or a lost minus sign?"""
+    from ._offline import _basemap
+
+    features = _basemap()["features"]
+    rings = [f["geometry"]["coordinates"][0] for f in features
+             if f["properties"].get("kind") == "country"]
+    cities = [(f["properties"]["name"], f["geometry"]["coordinates"][1],
+               f["geometry"]["coordinates"][0])
+              for f in features if f["properties"].get("kind") == "city"]
+    notes = []
+    for label, lat, lon in places:
+        if any(_inside(lat, lon, ring) for ring in rings):
+            continue
+        km, city = min((distance([lat, lon], [clat, clon]), name) for name, clat, clon in cities)
+        notes.append(_(
+            "Note: {label} at [{lat}, {lon}] is outside the five Central Asian countries of "
+            "this map, {km:.0f} km from its nearest city ({city}). If you meant a place in "
+            "Central Asia, check the order [latitude, longitude] and the minus signs (S and W "
+            "are negative).").format(label=label, lat=lat, lon=lon, km=km, city=city))
+    return notes
+
+
 def show(points: Any, lines: list | None = None, zoom: int | None = None) -> Any:
     """A map with a marker per point and a line per pair, each line with its length in km.
 
-    ``lines`` pairs two points, each given by its label or as (latitude, longitude).
+    ``lines`` is a list of lines, each a list of two points, given by their labels or as
+    [latitude, longitude]. A point outside the five Central Asian countries gets a printed
+    note: a swapped pair or a lost minus sign puts a place elsewhere, and it is still valid.
 
     Example:
-        >>> m = show({"Photo GPS": (41.311081, 69.279736), "Claimed": (42.874722, 74.569722)},
-        ...          lines=[("Photo GPS", "Claimed")])
-        >>> "469.7 km" in m.get_root().render()
+        >>> m = show({"Almaty": [43.238292, 76.945464], "Astana": [51.128208, 71.430411]},
+        ...          lines=[["Almaty", "Astana"]])
+        >>> "970.6 km" in m.get_root().render()
         True
     """
     import folium
 
     places = _points(points)
+    for note in _far_notes(places):
+        print(note)
     named = {label: (lat, lon) for label, lat, lon in places}
     lats, lons = [p[1] for p in places], [p[2] for p in places]
     centre = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
@@ -152,8 +210,8 @@ def show(points: Any, lines: list | None = None, zoom: int | None = None) -> Any
         try:
             a, b = pair
         except (TypeError, ValueError):
-            raise ImageError(_("Each line is a pair of two points, for example "
-                               "(\"Photo GPS\", \"Claimed\"); got {given!r}.").format(
+            raise ImageError(_("Each line is a list of two points, for example "
+                               "[\"Photo GPS\", \"Claimed\"]; got {given!r}.").format(
                                    given=pair), value=pair) from None
         ends = [named[end] if isinstance(end, str) and end in named else _point(end, N_("line end"))
                 for end in (a, b)]
