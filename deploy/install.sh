@@ -33,7 +33,7 @@ TARGET=/opt/osintlab
 echo "== system packages"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  python3 python3-venv nodejs npm make git rsync bubblewrap >/dev/null
+  python3 python3-venv nodejs npm make git rsync bubblewrap dnsutils >/dev/null
 
 echo "== course repository in $TARGET"
 mkdir -p "$TARGET"

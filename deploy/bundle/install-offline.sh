@@ -67,6 +67,10 @@ say "installing $(grep -c '==' requirements.lock) pinned packages from wheels/"
   --requirement "$BUNDLE/requirements.lock"
 "$PREFIX/venv/bin/python" -m pip install --quiet --no-index --no-deps "$BUNDLE"/wheels/osintlab-*.whl
 
+# Trainees type dig in m05 lesson 03 (the classroom's DNS); everything else works without it.
+command -v dig >/dev/null || say "note: dig is not installed; m05 lesson 03 asks trainees to \
+run it (Debian/Ubuntu: apt-get install dnsutils, from the installation media)"
+
 # 4. The proxy: one npm tarball that carries its dependencies, so npm needs no registry.
 command -v npm >/dev/null || refuse "npm is not installed; the hub's proxy needs Node.js. \
 Install nodejs and npm (Debian/Ubuntu: apt-get install nodejs npm) and run this script again."
