@@ -219,3 +219,9 @@ def test_a_misspelt_domain_in_no_zone_is_explained_plainly():
         domains.records("koinbrige.example")
     assert str(caught.value).startswith("The classroom DNS has no zone for koinbrige.example")
     assert "Do53" not in str(caught.value)
+
+
+def test_case_in_quotes_is_explained_before_anything_is_asked():
+    """Does case="case" (the word in quotes) get a message naming case=case, not an AttributeError?"""
+    with pytest.raises(DomainError, match="write case=case, the word case without quotes"):
+        domains.registration("dala-market.example", case="case")
