@@ -80,6 +80,12 @@ def test_answer_explains_how_to_create_a_missing_variable():
         check.answer("not_defined_here")
 
 
+def test_answer_of_an_earlier_task_names_that_task():
+    """Does a later task's check send the trainee to the earlier task, not to the cell above?"""
+    with pytest.raises(CheckFailed, match="`not_made_yet` is the answer of Task 3.*Do Task 3 first"):
+        check.answer("not_made_yet", task="Task 3")
+
+
 def test_answer_returns_the_callers_variable():
     """Does answer() find a variable of the notebook (the caller's globals)?"""
     global answer_under_test

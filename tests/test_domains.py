@@ -219,3 +219,23 @@ def test_a_misspelt_domain_in_no_zone_is_explained_plainly():
         domains.records("koinbrige.example")
     assert str(caught.value).startswith("The classroom DNS has no zone for koinbrige.example")
     assert "Do53" not in str(caught.value)
+
+
+def test_case_in_quotes_is_explained_before_anything_is_asked():
+    """Does case="case" (the word in quotes) get a message naming case=case, not an AttributeError?"""
+    with pytest.raises(DomainError, match="write case=case, the word case without quotes"):
+        domains.registration("dala-market.example", case="case")
+
+
+def test_the_same_answer_to_another_question_is_its_own_item(tmp_path, capsys):
+    """Does the CT search for www.dala-market.example, byte for byte the search for
+    dala-market.example, become its own item with its own source instead of a DuplicateCapture
+    error? (Each certificate is fetched from the same address both times: the same item.)"""
+    from osintlab import evidence
+
+    case = evidence.open_case(tmp_path / "CASE-1", investigator="Test", persona="none",
+                              connection="test", session=sandbox.session(), screenshots=False)
+    shop = domains.certificates(SHOP, case=case)
+    www = domains.certificates("www." + SHOP, case=case)
+    assert set(shop["item"]) == set(www["item"]) and www["item"].notna().all()
+    assert "captured as its own item" in capsys.readouterr().out

@@ -184,8 +184,11 @@ def _fail(message: str, name: str | None, hint: str | None = None) -> None:
     raise CheckFailed(message, name=name)
 
 
-def answer(name: str) -> Any:
+def answer(name: str, *, task: str | None = None) -> Any:
     """Return the trainee's variable ``name``, or explain how to create it.
+
+    ``task`` names the earlier task that makes ``name`` (such as "Task 3"), when the check of a
+    later task reads it: the message then sends the trainee to that task, not to the cell above.
 
     Example:
         >>> suspects = ["Bekov"]
@@ -196,6 +199,15 @@ def answer(name: str) -> Any:
     frame = inspect.currentframe()
     caller = frame.f_back if frame is not None else None
     namespace = caller.f_globals if caller is not None else {}
+    if task is not None and (name in failed_names() or name not in namespace):
+        _fail(
+            _(
+                "`{name}` is the answer of {task}, and {task} is not done yet (or its cell ended "
+                "with an error). Do {task} first: run its answer cell and its check, then run "
+                "this check again."
+            ).format(name=name, task=task),
+            name,
+        )
     if name in failed_names() and name not in namespace:
         _fail(
             _(

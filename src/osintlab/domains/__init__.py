@@ -40,7 +40,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 
 from .._i18n import _
-from ..exceptions import DomainError
+from ..exceptions import DomainError, DuplicateCapture
 
 __all__ = ["certificate_names", "certificates", "history", "network", "records", "registration",
            "shared", "timeline", "whois", "whois_history"]
@@ -122,12 +122,25 @@ def _get(url: str, *, case: Any = None, session: Any = None, note: str = "") -> 
     """GET ``url`` from the sandbox; the response (captured into ``case`` if given)."""
     from .. import sandbox
 
+    if case is not None and not hasattr(case, "capture"):
+        raise DomainError(_(
+            "case= takes the case opened in the setup cell: write case=case, the word case "
+            "without quotes. It got {given}."
+        ).format(given=repr(case)[:80]), value=case)
     web = session if session is not None else sandbox.session()
     response = web.get(url, timeout=15)
     if response.status_code == 403:
         raise DomainError(_json_error(response), url=url)
     if case is not None and response.ok:
-        response.item = case.capture(response, note or url)["item"]
+        try:
+            response.item = case.capture(response, note or url)["item"]
+        except DuplicateCapture as same:
+            # another question (another name) got the same answer, byte for byte: it is
+            # collected as its own item, so that the item says which question was asked
+            response.item = case.capture(response, note or url, again=True)["item"]
+            print(_("The answer is the same, byte for byte, as item {item}, which answered "
+                    "another question: it was captured as its own item, {new}, with its own "
+                    "source.").format(item=same.item, new=response.item))
     else:
         response.item = None
     return response
