@@ -233,6 +233,14 @@ def test_swapped_coordinates_are_named():
         images.sun(120.5, 30.1, "2024-11-07T08:00:00Z")
 
 
+def test_a_column_of_a_filtered_table_as_the_place_is_explained():
+    """Does a place taken from a filtered table (a column, not a number) point to images.metadata?"""
+    photos = images.folder()
+    row = photos[photos["file"] == "IMG_20241107_141005.jpg"]
+    with pytest.raises(ImageError, match=r"a column of a table.*images.metadata"):
+        images.check_shadow(row["latitude"], row["longitude"], "2024-11-07T08:10:05Z", 3.0, 9.73, 313.4)
+
+
 def test_a_bad_height_is_refused():
     """Is a pole of no height refused with an example?"""
     with pytest.raises(ImageError, match="height=3.0"):

@@ -19,6 +19,13 @@ from ..exceptions import ImageError
 
 
 def _coordinates(latitude: Any, longitude: Any) -> tuple[float, float]:
+    if isinstance(latitude, (pd.Series, pd.DataFrame)) or isinstance(
+            longitude, (pd.Series, pd.DataFrame)):
+        raise ImageError(_(
+            "Latitude and longitude must be one number each, but a column of a table was "
+            "given: a row filtered from a table is still a table. Take the photo's own "
+            "record, photo = images.metadata(\"name.jpg\"), and give photo[\"latitude\"] "
+            "and photo[\"longitude\"]."), value=(latitude, longitude))
     try:
         lat, lon = float(latitude), float(longitude)
     except (TypeError, ValueError):
