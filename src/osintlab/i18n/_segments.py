@@ -53,7 +53,7 @@ _NOT_TEXT_COMMENT = re.compile(r"^#(##|!| *(noqa|type:|doctest|pragma|fmt:))")
 
 #: The helpers whose string arguments a trainee reads: the module names checks are made with.
 CHECK_MODULES = {"check"}
-_MESSAGE_KEYWORDS = {"message", "hint"}
+_MESSAGE_KEYWORDS = {"message", "hint", "task"}  # task: "Task 3" in check.answer(..., task=)
 #: Display text in code, by where it stands (no marks needed): every text or f-string given to
 #: ``print``/``display``, and the text (or list of texts) of these keyword arguments, which
 #: the case records and its report prints. Everything else in code is code: column names,
