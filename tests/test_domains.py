@@ -44,6 +44,34 @@ def test_registration_names_the_registrar_and_sees_the_privacy_proxy():
     assert record["created"] == pd.Timestamp("2023-05-10T11:02:45Z")
 
 
+class _NoRdap:
+    """The classroom's web, except that RDAP has no answer for any domain (a registry without
+    RDAP): registration must fall back to WHOIS over TCP."""
+
+    def get(self, url: str, **options):
+        response = sandbox.session().get(url, **options)
+        if url.startswith("http://rdap.example/domain/"):
+            response.status_code = 404
+        return response
+
+
+def test_without_rdap_registration_reads_the_same_facts_from_whois():
+    """When RDAP has no answer, does the WHOIS fallback give the same registrar, people and UTC
+    times (WHOIS writes them with their own zone)?"""
+    rdap = domains.registration(SHOP)
+    whois = domains.registration(SHOP, session=_NoRdap())
+    assert whois["source"] == "whois" and rdap["source"] == "rdap"
+    for field in ("registrar", "registrant_org", "privacy_proxy", "created", "updated",
+                  "expires", "nameservers"):
+        assert whois[field] == rdap[field], field
+    assert whois["item"] is None  # nothing from RDAP to capture: the WHOIS text is domains.whois
+    # the national registry's dotted style names its registrar by a handle, as it writes it
+    look_alike = domains.registration("dalamarket.example", session=_NoRdap())
+    assert look_alike["registrar"] == "STEPPEREGISTRY"
+    assert look_alike["registrant_org"] == "Dala Gulder LLP"
+    assert look_alike["created"] == pd.Timestamp("2021-03-02T10:21:00Z")
+
+
 def test_the_whois_history_names_the_registrant_before_the_proxy():
     """Does the history service's old answer name P1 (link L04)?"""
     kept = domains.whois_history(SHOP)
