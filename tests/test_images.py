@@ -227,6 +227,24 @@ def test_a_time_without_a_zone_is_refused_with_the_reason():
         images.sun(42.87, 74.6, "2024-11-07 14:10:05")
 
 
+def test_a_time_without_a_date_is_refused_not_read_as_today():
+    """Does a clock time alone ("08:10:05", even with its offset) stop, instead of the sun of today?"""
+    for when in ["08:10:05", "14:10:05+06:00", "08:10:05Z"]:
+        with pytest.raises(ImageError, match="has no date"):
+            images.sun(42.87, 74.6, when)
+        with pytest.raises(ImageError, match="has no date"):
+            images.check_shadow(42.87, 74.6, when, 3.0, 9.73, 313.4)
+
+
+def test_the_setup_table_given_to_groups_is_explained():
+    """Does images.groups(photos) say to give nothing or a list of names (not a TypeError)?"""
+    photos = images.folder()
+    with pytest.raises(ImageError, match="a table, not a folder"):
+        images.groups(photos)
+    two = images.groups(photos[photos["file"].isin(["listing_04.jpg", "offer_33.jpg"])]["file"])
+    assert two["copies"].tolist() == [2, 2]
+
+
 def test_swapped_coordinates_are_named():
     """Does a longitude given as the latitude suggest the swap?"""
     with pytest.raises(ImageError, match="swapped"):

@@ -157,6 +157,16 @@ def record(photo: str | Path) -> dict[str, Any]:
 
 def files_of(where: str | Path | list | tuple | None) -> list[Path]:
     """The photos of a folder (default: the photos dataset), or of a list of names/paths."""
+    import pandas as pd
+
+    if isinstance(where, pd.DataFrame):
+        # images.groups(photos): the setup's table given where a folder or names are meant
+        raise ImageError(_(
+            "This is a table, not a folder or a list of photos. For the whole folder give "
+            "nothing, as in images.groups(); for some photos give a list of their names, "
+            "like [\"listing_01.jpg\", \"offer_33.jpg\"]."))
+    if isinstance(where, pd.Series):
+        where = list(where)
     if isinstance(where, (list, tuple)):
         return [find(p) for p in where]
     if where is None:

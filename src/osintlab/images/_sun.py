@@ -9,6 +9,7 @@ atmospheric refraction, as the shadow one sees does.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,6 +49,13 @@ def _coordinates(latitude: Any, longitude: Any) -> tuple[float, float]:
 
 def utc(when: Any) -> datetime:
     """``when`` (text with an offset, a datetime or Timestamp with a zone) as UTC."""
+    if isinstance(when, str) and not re.search(r"\d{4}", when):
+        # pandas reads a time alone ("08:10:05") as that time today: the sun of the wrong day
+        raise ImageError(_(
+            "{when!r} has no date: a time alone would be read as today, and the sun is "
+            "computed for the wrong day. Write the date too, with the offset, for example "
+            "\"2024-11-07T14:10:05+06:00\", or give a photo's images.metadata(...)[\"taken_utc\"]."
+        ).format(when=when), value=when)
     try:
         stamp = pd.Timestamp(when)
     except (TypeError, ValueError):
