@@ -86,3 +86,29 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             f"{ungrouped[0]}): this pytest release is not one pytest-xdist supports; install "
             "the versions in requirements.lock (make test does)."
         )
+
+
+def hidden_values(exercise: Path, calls: tuple[str, ...] = ("check.equal",),
+                  every: bool = False) -> dict[str, object]:
+    """The expected values an exercise's hidden checks embed, by the answer's ``name=``.
+
+    Each ``check.equal(<answer>, <literal>, name=...)`` (or another of ``calls``) between
+    ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` gives ``name -> literal``; with
+    ``every``, ``name -> [literal, ...]`` for names checked more than once. The ground-truth
+    tests derive each value again from grading/world/ground-truth.yml.
+    """
+    import ast
+    import re
+
+    values: dict[str, object] = {}
+    for cell in nbformat.read(exercise, as_version=4).cells:
+        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
+        for node in ast.walk(ast.parse(hidden.group(1))) if hidden else ():
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in calls:
+                name = next(k.value.value for k in node.keywords if k.arg == "name")
+                value = ast.literal_eval(node.args[1])
+                if every:
+                    values.setdefault(name, []).append(value)
+                else:
+                    values[name] = value
+    return values

@@ -8,16 +8,14 @@ and the site files of datasets/web (parsed from disk, no server), and they must 
 
 from __future__ import annotations
 
-import ast
-import re
 from pathlib import Path
 from urllib.robotparser import RobotFileParser
 
-import nbformat
 import pandas as pd
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import hidden_values
 
 from osintlab import extract
 
@@ -26,24 +24,9 @@ WEB = ROOT / "datasets" / "web"
 EXERCISE = ROOT / "notebooks" / "m03-web-collection" / "06-exercise.ipynb"
 
 
-def _hidden_values() -> dict[str, object]:
-    """``name -> expected`` from every ``check.equal(<answer>, <literal>, name=...)`` hidden line."""
-    values: dict[str, object] = {}
-    for cell in nbformat.read(EXERCISE, as_version=4).cells:
-        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
-        for node in ast.walk(ast.parse(hidden.group(1))) if hidden else ():
-            if isinstance(node, ast.Call) and ast.unparse(node.func) in (
-                "check.equal",
-                "check.rows",
-            ):
-                name = next(k.value.value for k in node.keywords if k.arg == "name")
-                values[name] = ast.literal_eval(node.args[1])
-    return values
-
-
 @pytest.fixture(scope="module")
 def hidden():
-    return _hidden_values()
+    return hidden_values(EXERCISE, ("check.equal", "check.rows"))
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,13 @@ the platforms' manifest and the register (read from disk, no server); they must 
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 import yaml
+from conftest import hidden_values
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE = ROOT / "notebooks" / "m04-people-and-accounts" / "06-exercise.ipynb"
@@ -27,21 +25,9 @@ ORGANISATIONS = pd.read_csv(ROOT / "datasets" / "people" / "organisations.csv", 
 PERSONS = {person["id"]: person for person in TRUTH["persons"]}
 
 
-def _hidden_values() -> dict[str, object]:
-    """``name -> expected`` from every ``check.equal(<answer>, <literal>, name=...)`` hidden line."""
-    values: dict[str, object] = {}
-    for cell in nbformat.read(EXERCISE, as_version=4).cells:
-        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
-        for node in ast.walk(ast.parse(hidden.group(1))) if hidden else ():
-            if isinstance(node, ast.Call) and ast.unparse(node.func) == "check.equal":
-                name = next(k.value.value for k in node.keywords if k.arg == "name")
-                values[name] = ast.literal_eval(node.args[1])
-    return values
-
-
 @pytest.fixture(scope="module")
 def hidden():
-    return _hidden_values()
+    return hidden_values(EXERCISE)
 
 
 def _platforms_of(account: str, person: str = "P1") -> list[str]:

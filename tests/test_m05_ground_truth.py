@@ -8,14 +8,12 @@ and the domains dataset (read from disk, no server); they must agree.
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 from pathlib import Path
 
-import nbformat
 import pytest
 import yaml
+from conftest import hidden_values
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE = ROOT / "notebooks" / "m05-domains-and-infrastructure" / "06-exercise.ipynb"
@@ -27,21 +25,9 @@ PDNS = [json.loads(line) for line in (DOMAINS / "passive-dns.jsonl").read_text("
 SHOP = "dala-market.example"
 
 
-def _hidden_values() -> dict[str, object]:
-    """``name -> expected`` from every ``check.equal(<answer>, <literal>, name=...)`` hidden line."""
-    values: dict[str, object] = {}
-    for cell in nbformat.read(EXERCISE, as_version=4).cells:
-        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
-        for node in ast.walk(ast.parse(hidden.group(1))) if hidden else ():
-            if isinstance(node, ast.Call) and ast.unparse(node.func) == "check.equal":
-                name = next(k.value.value for k in node.keywords if k.arg == "name")
-                values[name] = ast.literal_eval(node.args[1])
-    return values
-
-
 @pytest.fixture(scope="module")
 def hidden():
-    return _hidden_values()
+    return hidden_values(EXERCISE)
 
 
 def _lead(lead_id: str) -> dict:

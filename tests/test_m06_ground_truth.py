@@ -8,14 +8,13 @@ grading/world/ground-truth.yml and from the photos themselves; they must agree.
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 import yaml
+from conftest import hidden_values
 
 from osintlab import images, maps
 
@@ -25,22 +24,9 @@ TRUTH = yaml.safe_load((ROOT / "grading" / "world" / "ground-truth.yml").read_te
 PHOTOS = TRUTH["photos"]
 
 
-def _hidden_values() -> dict[str, list[object]]:
-    """``name -> [expected, ...]`` from every hidden ``check.equal``/``check.approx`` line."""
-    values: dict[str, list[object]] = {}
-    for cell in nbformat.read(EXERCISE, as_version=4).cells:
-        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
-        for node in ast.walk(ast.parse(hidden.group(1))) if hidden else ():
-            if isinstance(node, ast.Call) and ast.unparse(node.func) in ("check.equal",
-                                                                          "check.approx"):
-                name = next(k.value.value for k in node.keywords if k.arg == "name")
-                values.setdefault(name, []).append(ast.literal_eval(node.args[1]))
-    return values
-
-
 @pytest.fixture(scope="module")
 def hidden():
-    return _hidden_values()
+    return hidden_values(EXERCISE, ("check.equal", "check.approx"), every=True)
 
 
 def test_hidden_checks_cover_every_task(hidden):

@@ -244,12 +244,8 @@ def registration(name: str, *, case: Any = None, session: Any = None) -> pd.Seri
     if reply.status_code == 200:
         found, source = _from_rdap(reply.json()), "rdap"
     else:
-        from .. import sandbox
-        from ..sandbox.whois import query
-
-        port = sandbox.services()["whois_port"]
-        text = query(int(port), domain) if port else ""
-        if not text or text.startswith(("No match", "Refused")):
+        text = _whois_text(domain)
+        if not text:
             raise DomainError(_(
                 "{name} is not registered: neither the classroom RDAP nor WHOIS knows it. "
                 "Check the spelling (a hyphen makes another domain: dala-market.example and "
@@ -266,6 +262,16 @@ def registration(name: str, *, case: Any = None, session: Any = None) -> pd.Seri
     return pd.Series({k: record[k] for k in order}, name=domain)
 
 
+def _whois_text(domain: str) -> str:
+    """The classroom WHOIS server's answer for ``domain`` (TCP), or "" when it knows none."""
+    from .. import sandbox
+    from ..sandbox.whois import query
+
+    port = sandbox.services()["whois_port"]
+    text = query(int(port), domain) if port else ""
+    return "" if text.startswith(("No match", "Refused")) else text
+
+
 def whois(name: str) -> str:
     """The WHOIS answer for ``name`` as text, asked of the classroom WHOIS server (TCP).
 
@@ -279,13 +285,9 @@ def whois(name: str) -> str:
         Domain Name: KOINBRIDGE.EXAMPLE
         ...
     """
-    from .. import sandbox
-    from ..sandbox.whois import query
-
     domain = _domain(name, "whois")
-    port = sandbox.services()["whois_port"]
-    text = query(int(port), domain) if port else ""
-    if not text or text.startswith(("No match", "Refused")):
+    text = _whois_text(domain)
+    if not text:
         raise DomainError(_(
             "WHOIS knows no {name}: check the spelling (a hyphen makes another domain: "
             "dala-market.example and dalamarket.example are two)."
