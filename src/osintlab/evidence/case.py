@@ -640,7 +640,9 @@ class Case:
         """A capture inside a batch: its files in a hidden folder, nothing synced or logged."""
         item = self._next_id()
         items = self.root / "items"
-        items.mkdir(exist_ok=True)
+        if not self._items_ready:  # once per case, as a single capture does
+            items.mkdir(exist_ok=True)
+            self._items_ready = True
         partial = items / f".{item}.partial"
         try:
             partial.mkdir()
@@ -1487,10 +1489,12 @@ def _readable_json(record: dict) -> bytes:
         >>> _readable_json({"item": "E0001", "hashes": {"sha256": "sha256:ab"}}).splitlines()
         [b'{', b'  "item": "E0001",', b'  "hashes": {"sha256": "sha256:ab"}', b'}']
     """
-    fields = ",\n".join(f"  {json.dumps(key, ensure_ascii=False)}: "
-                        f"{json.dumps(value, ensure_ascii=False)}"
-                        for key, value in record.items())
+    encode = _ENCODER.encode  # one encoder for every field (json.dumps makes one per call)
+    fields = ",\n".join(f"  {encode(key)}: {encode(value)}" for key, value in record.items())
     return ("{\n" + fields + "\n}\n").encode()
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def _sync_file_system(folder: Path) -> None:
