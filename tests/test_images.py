@@ -35,6 +35,8 @@ def _photo(folder, name: str, lat: tuple, lat_ref: str | None, lon: tuple,
     """A small JPEG with GPS written as a phone writes it (degrees, minutes, seconds, letter)."""
     exif = Image.Exif()
     exif[0x010F], exif[0x0110] = "TestCam", "Model 1"
+    if "software" in tags:
+        exif[0x0131] = tags["software"]
     sub = exif.get_ifd(0x8769)
     sub[0x9003] = tags.get("original", "2024:11:01 12:00:00")
     if "offset" in tags:
@@ -95,6 +97,23 @@ def test_times_with_and_without_an_offset(table):
     assert pd.isna(lifted["taken_utc"]) and pd.isna(lifted["offset"])
     assert "no OffsetTimeOriginal" in lifted["flags"]
     assert lifted["serial"] == "382051004417" and lifted["model"] == "Canon EOS 80D"
+
+
+@pytest.mark.parametrize("software, edited", [
+    ("17.1.2", False),              # an iPhone writes its iOS version
+    ("Ver.1.10", False),            # a camera its firmware
+    ("Adobe Photoshop 25.0 (Windows)", True),
+    ("Snapseed 2.0", True),
+])
+def test_only_an_editing_program_in_software_makes_a_photo_edited(tmp_path, software, edited):
+    """Is an untouched phone or camera original never called "edited" for its own version
+    number, while an editing program's name still is?"""
+    path = _photo(tmp_path, "one.jpg", (43, 15, 0), "N", (76, 55, 0), "E", software=software)
+    record = images.metadata(path)
+    assert bool(record["edited"]) is edited
+    assert software in record["flags"]
+    if not edited:
+        assert "no sign of editing" in record["flags"]
 
 
 def test_only_the_edited_photo_is_flagged_edited_and_the_flags_say_why(table):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,14 @@ from .._i18n import _
 from ..exceptions import ImageError
 
 #: The columns of a record, in the order a table shows them.
+#: Editing programs whose name in ``Software`` is a trace of editing. Any other value may be a
+#: phone's system version ("17.1.2") or a camera's firmware ("Ver.1.10"): a flag to check,
+#: never a conclusion (a defence would show an untouched camera original called "edited").
+EDITORS = re.compile(
+    r"photo ?shop|lightroom|gimp|snapseed|photo ?editor|picsart|pixelmator|affinity|"
+    r"paint\.net|vsco|canva|facetune|meitu|capture one|luminar|photoscape|fotor|"
+    r"\beditor\b", re.I)
+
 COLUMNS = ["file", "make", "model", "serial", "software", "taken_local", "offset",
            "taken_utc", "modified", "latitude", "longitude", "gps_refs", "width", "height",
            "sha256", "edited", "flags"]
@@ -127,10 +136,14 @@ def record(photo: str | Path) -> dict[str, Any]:
         elif offset is None:
             flags.append(_("no OffsetTimeOriginal: DateTimeOriginal is a local time in an "
                            "unknown time zone"))
-        if software:
+        if software and EDITORS.search(software):
             edited = True
             flags.append(_("edited: Software is {software!r} (a program wrote the file after "
                            "the camera)").format(software=software))
+        elif software:  # phones write their system version here, cameras their firmware
+            flags.append(_("Software is {software!r}: phones and cameras write their system "
+                           "or firmware version here too, so this alone is no sign of editing; "
+                           "find out which program it is").format(software=software))
         if original is not None and modified is not None and modified > original:
             edited = True
             flags.append(_("edited: DateTime {modified} is after DateTimeOriginal {original} "
