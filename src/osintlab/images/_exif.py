@@ -138,8 +138,8 @@ def record(photo: str | Path) -> dict[str, Any]:
                            "unknown time zone"))
         if software and EDITORS.search(software):
             edited = True
-            flags.append(_("edited: Software is {software!r} (a program wrote the file after "
-                           "the camera)").format(software=software))
+            flags.append(_("edited: Software is {software!r} (an editing program wrote the "
+                           "file after the camera)").format(software=software))
         elif software:  # phones write their system version here, cameras their firmware
             flags.append(_("Software is {software!r}: phones and cameras write their system "
                            "or firmware version here too, so this alone is no sign of editing; "
