@@ -6,6 +6,7 @@ then reads the rendered DOM (after scripts ran) and keeps a screenshot as an art
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -59,3 +60,29 @@ def fence(context, outside: list[str]) -> None:
             request_route.abort()
 
     context.route("**/*", route)
+
+
+@contextlib.contextmanager
+def playwright_chromium(offline: bool = True):
+    """Debian's Chromium driven by Playwright, closed afterwards; ``offline``: no host name but
+    127.0.0.1 resolves (pair it with :func:`fence` to record what a page tried to reach).
+
+    Example (a test module's fixture)::
+
+        @pytest.fixture(scope="module")
+        def browser():
+            with playwright_chromium() as chromium:
+                yield chromium
+    """
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox"]
+    if offline:
+        args += ["--disable-background-networking",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=BINARY, args=args)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

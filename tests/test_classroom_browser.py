@@ -16,7 +16,7 @@ import secrets
 
 import polib
 import pytest
-from chromium import BINARY, fence, needs_chromium
+from chromium import fence, needs_chromium, playwright_chromium
 from classroom_hub import MODULE, ROOT, classroom_hub, needs_proxy, needs_root
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -40,13 +40,8 @@ def hub():
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=BINARY, args=["--no-sandbox"])
+    with playwright_chromium(offline=False) as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from chromium import BINARY, fence, needs_chromium
+from chromium import fence, needs_chromium, playwright_chromium
 from conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,12 +97,8 @@ def trainee_lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=BINARY, args=["--no-sandbox"])
+    with playwright_chromium(offline=False) as chromium:
         yield chromium
-        chromium.close()
 
 
 def test_the_first_screen_is_the_first_lesson_without_the_news_prompt(trainee_lab, browser):

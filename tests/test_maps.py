@@ -17,17 +17,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from chromium import fence
+from chromium import fence, needs_chromium, playwright_chromium
 from conftest import ROOT
 
 from osintlab import images, maps
 from osintlab.exceptions import ImageError
 
 TRUTH = yaml.safe_load((ROOT / "grading" / "world" / "ground-truth.yml").read_text("utf-8"))
-CHROMIUM = Path("/usr/bin/chromium")
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (apt-get install chromium; `make test` does it)")
 
 
 # -- Distance ----------------------------------------------------------------------------
@@ -172,15 +168,8 @@ def served(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-background-networking",
-                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
+    with playwright_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _open(browser, url: str):

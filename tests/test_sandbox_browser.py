@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from chromium import fence
+from chromium import fence, playwright_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "sandbox-web"
@@ -90,16 +90,8 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-background-networking",
-                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
-        )
+    with playwright_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _fenced_page(browser):
