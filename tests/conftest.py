@@ -68,6 +68,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.fixture
+def no_process_server(monkeypatch):
+    """The test starts and ends without this process's own sandbox server (or a classroom's
+    address in the environment): another test file in the same worker may have started one
+    with the world's sites. Use with ``pytestmark = pytest.mark.usefixtures(...)``."""
+    from osintlab import sandbox
+
+    monkeypatch.delenv("OSINTLAB_SANDBOX_URL", raising=False)
+    sandbox.stop()
+    yield
+    sandbox.stop()
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """With ``--dist loadgroup``, stop at once if pytest-xdist did not group the tests.
 

@@ -17,16 +17,10 @@ from osintlab import sandbox
 from osintlab.exceptions import OsintLabError
 from osintlab.sandbox.server import SandboxServer
 
+pytestmark = pytest.mark.usefixtures("no_process_server")
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "sandbox-web"
-
-
-@pytest.fixture(autouse=True)
-def no_process_server(monkeypatch):
-    monkeypatch.delenv("OSINTLAB_SANDBOX_URL", raising=False)
-    sandbox.stop()
-    yield
-    sandbox.stop()
 
 
 def test_waiting_as_long_as_retry_after_says_is_enough(tmp_path):

@@ -26,20 +26,13 @@ from osintlab.cli import main
 from osintlab.exceptions import DatasetMissing, OsintLabError, SandboxRefused
 from osintlab.sandbox.server import Reply, SandboxServer, normalise_path
 
+pytestmark = pytest.mark.usefixtures("no_process_server")
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "sandbox-web"
 WORLD = ROOT / "datasets" / "web"
 SLOW = 0.3  # the slow page's delay in these tests (the fixture's sites.yml says 2 s)
 LIMIT = 10  # the forum's rate limit: requests per window (the fixture's sites.yml)
-
-
-@pytest.fixture(autouse=True)
-def no_process_server():
-    """Each test starts without this process's own sandbox server: another test file in the
-    same worker (a notebook-style capture, say) may have started one with the world's sites."""
-    sandbox.stop()
-    yield
-    sandbox.stop()
 
 
 @pytest.fixture(scope="module")

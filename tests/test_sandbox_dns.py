@@ -28,19 +28,13 @@ from osintlab import sandbox
 from osintlab.sandbox.server import SandboxServer
 from osintlab.sandbox.whois import query
 
+pytestmark = pytest.mark.usefixtures("no_process_server")
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "sandbox-web"
 DOMAINS = ROOT / "datasets" / "domains"
 WORLD = ROOT / "datasets" / "web"
 DOMAIN = "dala-market.example"
-
-
-@pytest.fixture(autouse=True)
-def no_process_server():
-    """Each test starts and ends without this process's own sandbox server."""
-    sandbox.stop()
-    yield
-    sandbox.stop()
 
 
 @pytest.fixture(scope="module")
