@@ -8,6 +8,7 @@ serve exactly the captured bytes (not the item's JSON record, not nothing).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import subprocess
 import sys
@@ -24,16 +25,25 @@ from osintlab.sandbox import SandboxServer
 PAGE = "http://bazaar.example/listings/page-1.html"
 TOOLS = ROOT / "build" / "test-tools" / "pywb"
 
+# Both tests share one pywb environment: keep them on one worker, and lock the install so that a
+# second pytest run (or worker) never clears an environment another is building.
+pytestmark = pytest.mark.xdist_group("replay")
+
 
 @pytest.fixture(scope="module")
 def pywb() -> Path:
     """The bin folder of an environment with pywb (made once, reused by later runs)."""
     bin_dir = TOOLS / "bin"
-    if not (bin_dir / "wayback").is_file():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(TOOLS)], check=True)
-        install = subprocess.run([str(bin_dir / "pip"), "install", "-q", "pywb>=2.8"],
-                                 capture_output=True, text=True)
-        assert install.returncode == 0, "pip could not install pywb:\n" + install.stderr[-2000:]
+    TOOLS.parent.mkdir(parents=True, exist_ok=True)
+    with open(TOOLS.parent / "pywb.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (bin_dir / "wayback").is_file():
+            made = subprocess.run([sys.executable, "-m", "venv", "--clear", str(TOOLS)],
+                                  capture_output=True, text=True)
+            assert made.returncode == 0, "python -m venv failed:\n" + made.stderr[-2000:]
+            install = subprocess.run([str(bin_dir / "pip"), "install", "-q", "pywb>=2.8"],
+                                     capture_output=True, text=True)
+            assert install.returncode == 0, "pip could not install pywb:\n" + install.stderr[-2000:]
     return bin_dir
 
 
