@@ -14,8 +14,10 @@ Example:
 
 from __future__ import annotations
 
+import base64
 import ctypes
 import datetime as dt
+import hashlib
 import io
 import json
 import mimetypes
@@ -333,10 +335,11 @@ class EvidenceWARCWriter:
         return f"<urn:uuid:{uuid.uuid4()}>"
 
     def write(self, stream, fetched: Fetched, *, warc_date: str, metadata: dict) -> None:
+        from warcio.recordloader import ArcWarcRecord
+        from warcio.statusandheaders import StatusAndHeaders
         from warcio.warcwriter import WARCWriter
 
         writer = WARCWriter(stream, gzip=True)
-        writer._make_warc_id = self.make_record_id  # the warcio hook for record ids
         url = fetched.final_url or fetched.url or ""
         split = urlsplit(url)
         path = split.path or "/"
@@ -344,39 +347,60 @@ class EvidenceWARCWriter:
             path += "?" + split.query
         request_headers = [(k, v) for k, v in fetched.request_headers if k.lower() != "host"]
         request_headers.insert(0, ("Host", split.netloc))
-        request = writer.create_warc_record(
-            url, "request", payload=io.BytesIO(b""), length=0,
-            http_headers=warc_headers(  # a request line names its protocol last, never first
-                request_headers, f"{fetched.method} {path} {fetched.http_version}", "",
-            ),
-            warc_headers_dict={"WARC-Date": warc_date},
-        )
-        response = writer.create_warc_record(
-            url, "response", payload=io.BytesIO(fetched.body), length=len(fetched.body),
-            http_headers=warc_headers(
-                fetched.headers, f"{fetched.status} {fetched.reason}".strip(),
-                fetched.http_version,
-            ),
-            warc_headers_dict={"WARC-Date": warc_date},
-        )
-        request.rec_headers.add_header(
-            "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
-        )
+        asked = warc_headers(  # a request line names its protocol last, never first
+            request_headers, f"{fetched.method} {path} {fetched.http_version}", "")
+        answered = warc_headers(fetched.headers, f"{fetched.status} {fetched.reason}".strip(),
+                                fetched.http_version)
         meta_bytes = json.dumps(metadata, ensure_ascii=False, sort_keys=True).encode()
+        # The digests warcio would compute (SHA-1, base 32), computed here in one pass: warcio
+        # then writes them as given (``warcio check`` verifies every one of them).
+        asked.compute_headers_buffer(writer.header_filter)
+        answered.compute_headers_buffer(writer.header_filter)
+        block = hashlib.sha1(answered.headers_buff)
+        block.update(fetched.body)
+        asked_block, answered_block, payload, meta = _sha1_base32(
+            hashlib.sha1(asked.headers_buff), block, hashlib.sha1(fetched.body),
+            hashlib.sha1(meta_bytes))
+        response_id, request_id = self.make_record_id(), self.make_record_id()
+
+        def record(kind: str, target: str, body: bytes, http, fields: list, content_type=""):
+            # what warcio's create_warc_record makes, with every header and digest given
+            head = StatusAndHeaders("", [("WARC-Type", kind), *fields],
+                                    protocol=writer.warc_version)
+            made = ArcWarcRecord("warc", kind, head, io.BytesIO(body), http,
+                                 content_type or writer.WARC_RECORDS[kind], len(body))
+            made.payload_length = len(body)
+            return made
+
+        writer.write_record(record("response", url, fetched.body, answered, [
+            ("WARC-Record-ID", response_id), ("WARC-Target-URI", url), ("WARC-Date", warc_date),
+            ("WARC-Payload-Digest", payload), ("WARC-Block-Digest", answered_block)]))
+        writer.write_record(record("request", url, b"", asked, [
+            ("WARC-Record-ID", request_id), ("WARC-Target-URI", url), ("WARC-Date", warc_date),
+            ("WARC-Concurrent-To", response_id), ("WARC-Payload-Digest", _EMPTY_SHA1),
+            ("WARC-Block-Digest", asked_block)]))
         # The record describes the page; it is not the page. Its own urn: target keeps a replay
         # tool (pywb, ReplayWeb.page) from serving it for the page's address.
-        meta = writer.create_warc_record(
-            f"urn:osintlab:record:{url}", "metadata", payload=io.BytesIO(meta_bytes),
-            length=len(meta_bytes), warc_content_type="application/json",
-            warc_headers_dict={
-                "WARC-Date": warc_date,
-                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
-                "WARC-Refers-To": response.rec_headers.get_header("WARC-Record-ID"),
-            },
-        )
-        writer.write_record(response)
-        writer.write_record(request)
-        writer.write_record(meta)
+        writer.write_record(record("metadata", f"urn:osintlab:record:{url}", meta_bytes, None, [
+            ("WARC-Record-ID", self.make_record_id()),
+            ("WARC-Target-URI", f"urn:osintlab:record:{url}"), ("WARC-Date", warc_date),
+            ("WARC-Concurrent-To", response_id), ("WARC-Refers-To", response_id),
+            ("WARC-Payload-Digest", meta), ("WARC-Block-Digest", meta)], "application/json"))
+
+
+def _sha1_base32(*digests) -> list[str]:
+    """``sha1:<base 32>`` of each SHA-1 (a WARC digest), with one base-32 call for all: 20 bytes
+    are exactly 32 base-32 letters, so the letters of each digest stand apart.
+
+    Example:
+        >>> _sha1_base32(hashlib.sha1(b""))
+        ['sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ']
+    """
+    letters = base64.b32encode(b"".join(digest.digest() for digest in digests)).decode()
+    return ["sha1:" + letters[at:at + 32] for at in range(0, len(letters), 32)]
+
+
+_EMPTY_SHA1 = _sha1_base32(hashlib.sha1(b""))[0]  # the payload digest of a request with no body
 
 
 def zone(name: str) -> ZoneInfo:

@@ -28,7 +28,7 @@ import tempfile
 import time
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -559,8 +559,8 @@ class Case:
                 self._items_ready = True
             partial.mkdir()  # a read-only case fails here, before anything is written
             made = True
-            files, data = self._write_item(partial, item, fetched, note, when, persona,
-                                           screenshot, sha256, embedded_in)
+            files, record = self._write_item(partial, item, fetched, note, when, persona,
+                                             screenshot, sha256, embedded_in)
             # Write-ahead: the log announces the item before it is renamed into place, so
             # that after a crash only an announced item is adopted, never a planted folder.
             # (Announced after the files are written: a full disk leaves the log unchanged.)
@@ -596,7 +596,7 @@ class Case:
             _remove_tree(final)  # never logged, so never evidence: take it back out
             raise
         self._hash_index().setdefault(sha256, item)
-        return json.loads(data)  # exactly what record.json holds, without reading it back
+        return record  # exactly what record.json holds, without reading it back
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[Case]:
@@ -646,8 +646,8 @@ class Case:
         partial = items / f".{item}.partial"
         try:
             partial.mkdir()
-            files, data = self._write_item(partial, item, fetched, note, when, persona,
-                                           screenshot, sha256, embedded_in)
+            files, record = self._write_item(partial, item, fetched, note, when, persona,
+                                             screenshot, sha256, embedded_in)
         except BaseException:
             _remove_tree(partial)
             raise
@@ -657,7 +657,7 @@ class Case:
             "item": item, "partial": partial, "sha256": sha256, "time": when, "files": files,
             "source": fetched.final_url or fetched.url or fetched.source_path,
             "embedded_in": embedded_in})
-        return json.loads(data)
+        return record
 
     def _commit(self, staged: list[dict]) -> None:
         """Make a batch durable and logged, in the write-ahead order single captures use."""
@@ -684,8 +684,9 @@ class Case:
             raise _os_error(error, self.root) from error
 
     def _write_item(self, folder, item, fetched, note, when, persona, screenshot, sha256,
-                    embedded_in) -> tuple[dict[str, str], bytes]:
-        """Write one item's files into ``folder``; return the files' hashes and record.json.
+                    embedded_in) -> tuple[dict[str, str], dict]:
+        """Write one item's files into ``folder``; return the files' hashes and the record
+        (built of what JSON reads back: lists, dicts, strings, numbers; nothing shared).
 
         Durability (``sync``): each evidentiary file (original, WARC, screenshot, token,
         record) is fdatasync'ed as it is written; the caller then renames the folder into
@@ -764,8 +765,10 @@ class Case:
             "source_path": fetched.source_path,
             "http": {
                 "status": fetched.status, "reason": fetched.reason,
-                "version": fetched.http_version, "headers": fetched.headers,
-                "request": {"method": fetched.method, "headers": fetched.request_headers},
+                # pairs as lists, as JSON reads them back: the record returned is record.json
+                "version": fetched.http_version, "headers": [list(h) for h in fetched.headers],
+                "request": {"method": fetched.method,
+                            "headers": [list(h) for h in fetched.request_headers]},
             } if web else None,
             "file": {"name": fetched.filename, "size": len(fetched.body),
                      "media_type": fetched.media_type,
@@ -812,7 +815,7 @@ class Case:
         data = _readable_json(record)
         _create(os.path.join(base, "record.json"), data, self.sync)
         files["record.json"] = _sha256(data)
-        return files, data
+        return files, record
 
     def _keep_classroom_ca(self) -> None:
         """Keep the sandbox authority's CA in ``tsa/ca.pem`` so tokens verify offline.
@@ -1489,12 +1492,26 @@ def _readable_json(record: dict) -> bytes:
         >>> _readable_json({"item": "E0001", "hashes": {"sha256": "sha256:ab"}}).splitlines()
         [b'{', b'  "item": "E0001",', b'  "hashes": {"sha256": "sha256:ab"}', b'}']
     """
-    encode = _ENCODER.encode  # one encoder for every field (json.dumps makes one per call)
-    fields = ",\n".join(f"  {encode(key)}: {encode(value)}" for key, value in record.items())
+    key, value = _json_string, _json_value
+    fields = ",\n".join(f"  {key(name)}: {value(field)}" for name, field in record.items())
     return ("{\n" + fields + "\n}\n").encode()
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+def _c_json_encoder() -> Callable[[Any], str]:
+    """One value as ``json.dumps(value, ensure_ascii=False)`` writes it, by one encoder made
+    once (``json.dumps`` makes a new one per call: a record has thirty fields)."""
+    from json import encoder
+
+    plain = json.JSONEncoder(ensure_ascii=False)
+    if encoder.c_make_encoder is None:  # no C accelerator: the same text, more slowly
+        return plain.encode
+    chunks = encoder.c_make_encoder(None, plain.default, encoder.encode_basestring, None,
+                                    ": ", ", ", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_json_value = _c_json_encoder()
+_json_string = json.encoder.encode_basestring
 
 
 def _sync_file_system(folder: Path) -> None:

@@ -38,7 +38,12 @@ _datasync = getattr(os, "fdatasync", os.fsync)
 
 def canonical(data: Any) -> bytes:
     """The bytes an entry's hash is computed over: sorted keys, no spaces, UTF-8."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(data).encode()
+
+
+# made once: json.dumps with options makes a new encoder per call (a batch writes thousands)
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_LINE = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def entry_hash(entry: dict) -> str:
@@ -141,8 +146,7 @@ class CustodyLog:
                 entry = {"seq": (last.get("seq", 0) + 1) if last else 1, **fields}
                 entry["prev"] = last.get("hash", GENESIS) if last else GENESIS
                 entry["hash"] = entry_hash(entry)
-                lines.append(json.dumps(entry, ensure_ascii=False, sort_keys=True).encode()
-                             + b"\n")
+                lines.append(_LINE.encode(entry).encode() + b"\n")
                 written_entries.append(entry)
                 last = entry
             data = b"".join(lines)
