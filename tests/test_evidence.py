@@ -284,6 +284,67 @@ def test_warc_output_is_repeatable_with_a_fixed_clock_and_ids(site, tmp_path, mo
     assert b"WARC-Date: 2024-05-01T08:00:00Z" in gzip.decompress(warcs[0])
 
 
+def _warcio_writes(fetched, ids: list[str], warc_date: str, metadata: dict) -> bytes:
+    """The same three records written by warcio's own WARCWriter, which computes the digests
+    itself (the reference the case's writer must equal byte for byte)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    url = fetched.final_url
+    target = f"urn:osintlab:record:{url}"
+    meta = json.dumps(metadata, ensure_ascii=False, sort_keys=True).encode()
+    asked = [("Host", url.split("/")[2])] + [h for h in fetched.request_headers
+                                              if h[0].lower() != "host"]
+
+    def fields(kind, uri, record_id, *more):
+        return StatusAndHeaders("", [("WARC-Type", kind), ("WARC-Record-ID", record_id),
+                                     ("WARC-Target-URI", uri), ("WARC-Date", warc_date),
+                                     *more], protocol="WARC/1.0")
+
+    for record in (
+        writer.create_warc_record(
+            url, "response", payload=io.BytesIO(fetched.body), length=len(fetched.body),
+            http_headers=StatusAndHeaders(f"{fetched.status} {fetched.reason}",
+                                          list(fetched.headers), protocol="HTTP/1.1"),
+            warc_headers=fields("response", url, ids[0])),
+        writer.create_warc_record(
+            url, "request", payload=io.BytesIO(b""), length=0,
+            http_headers=StatusAndHeaders("GET /offer/17 HTTP/1.1", asked, protocol=""),
+            warc_headers=fields("request", url, ids[1], ("WARC-Concurrent-To", ids[0]))),
+        writer.create_warc_record(
+            target, "metadata", payload=io.BytesIO(meta), length=len(meta),
+            warc_content_type="application/json",
+            warc_headers=fields("metadata", target, ids[2], ("WARC-Concurrent-To", ids[0]),
+                                ("WARC-Refers-To", ids[0]))),
+    ):
+        writer.write_record(record)
+    return out.getvalue()
+
+
+def test_the_warc_is_what_warcio_itself_writes(site):
+    """Are the capture's WARC records byte for byte what warcio's WARCWriter writes for the
+    same exchange, digests included (and a non-ASCII header percent-encoded as warcio does)?"""
+    import io
+
+    response = requests.get(site.url("/offer/17"), timeout=10)
+    response.headers["Content-Disposition"] = "inline; filename*=прайс.html"
+    fetched = _capture.from_response(response)
+    writer = _capture.EvidenceWARCWriter()
+    counter = itertools.count(1)
+    ids = [f"<urn:uuid:00000000-0000-0000-0000-{n:012d}>" for n in (1, 2, 3)]
+    writer.make_record_id = lambda: ids[next(counter) - 1]
+    metadata = {"item": "E0001", "case": "CASE-1", "note": "объявление", "hashes": {}}
+    ours = io.BytesIO()
+    writer.write(ours, fetched, warc_date="2024-05-01T08:00:00Z", metadata=metadata)
+    expected = _warcio_writes(fetched, ids, "2024-05-01T08:00:00Z", metadata)
+    assert gzip.decompress(ours.getvalue()) == gzip.decompress(expected)
+    assert ours.getvalue() == expected  # the same gzip members too
+
+
 def test_a_new_case_needs_an_investigator(tmp_path):
     """Does opening a new case without a name say what to write?"""
     with pytest.raises(EvidenceError, match="investigator='Your Name'"):

@@ -18,7 +18,6 @@ import base64
 import ctypes
 import datetime as dt
 import hashlib
-import io
 import json
 import mimetypes
 import os
@@ -26,6 +25,7 @@ import re
 import socket
 import time
 import uuid
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -327,6 +327,14 @@ def warc_headers(pairs: list[tuple[str, str]], status_line: str, protocol: str):
 class EvidenceWARCWriter:
     """Writes one capture as WARC ``request``, ``response`` and ``metadata`` records.
 
+    The HTTP header blocks are serialised by warcio (``StatusAndHeaders``, which also
+    percent-encodes non-ASCII header values as RFC 8187 asks); each record is then laid out
+    exactly as warcio's ``WARCWriter`` lays it out (WARC/1.0, the named fields, Content-Type,
+    Content-Length, the block, two CRLFs) and compressed as its own gzip member with warcio's
+    settings. Writing the records here instead of through ``WARCWriter`` halves the cost of a
+    crawl; ``tests/test_evidence.py`` checks that the bytes are the same as ``WARCWriter``'s,
+    and ``warcio check`` verifies every digest.
+
     Subclass and override :meth:`make_record_id` (and pass ``warc_date``) to make the
     output byte-for-byte repeatable, as warcio's own tests do.
     """
@@ -335,11 +343,6 @@ class EvidenceWARCWriter:
         return f"<urn:uuid:{uuid.uuid4()}>"
 
     def write(self, stream, fetched: Fetched, *, warc_date: str, metadata: dict) -> None:
-        from warcio.recordloader import ArcWarcRecord
-        from warcio.statusandheaders import StatusAndHeaders
-        from warcio.warcwriter import WARCWriter
-
-        writer = WARCWriter(stream, gzip=True)
         url = fetched.final_url or fetched.url or ""
         split = urlsplit(url)
         path = split.path or "/"
@@ -351,41 +354,54 @@ class EvidenceWARCWriter:
             request_headers, f"{fetched.method} {path} {fetched.http_version}", "")
         answered = warc_headers(fetched.headers, f"{fetched.status} {fetched.reason}".strip(),
                                 fetched.http_version)
-        meta_bytes = json.dumps(metadata, ensure_ascii=False, sort_keys=True).encode()
-        # The digests warcio would compute (SHA-1, base 32), computed here in one pass: warcio
-        # then writes them as given (``warcio check`` verifies every one of them).
-        asked.compute_headers_buffer(writer.header_filter)
-        answered.compute_headers_buffer(writer.header_filter)
-        block = hashlib.sha1(answered.headers_buff)
+        asked_bytes, answered_bytes = asked.to_ascii_bytes(), answered.to_ascii_bytes()
+        meta_bytes = _JSON_SORTED.encode(metadata).encode()
+        block = hashlib.sha1(answered_bytes)
         block.update(fetched.body)
         asked_block, answered_block, payload, meta = _sha1_base32(
-            hashlib.sha1(asked.headers_buff), block, hashlib.sha1(fetched.body),
+            hashlib.sha1(asked_bytes), block, hashlib.sha1(fetched.body),
             hashlib.sha1(meta_bytes))
         response_id, request_id = self.make_record_id(), self.make_record_id()
-
-        def record(kind: str, target: str, body: bytes, http, fields: list, content_type=""):
-            # what warcio's create_warc_record makes, with every header and digest given
-            head = StatusAndHeaders("", [("WARC-Type", kind), *fields],
-                                    protocol=writer.warc_version)
-            made = ArcWarcRecord("warc", kind, head, io.BytesIO(body), http,
-                                 content_type or writer.WARC_RECORDS[kind], len(body))
-            made.payload_length = len(body)
-            return made
-
-        writer.write_record(record("response", url, fetched.body, answered, [
-            ("WARC-Record-ID", response_id), ("WARC-Target-URI", url), ("WARC-Date", warc_date),
-            ("WARC-Payload-Digest", payload), ("WARC-Block-Digest", answered_block)]))
-        writer.write_record(record("request", url, b"", asked, [
-            ("WARC-Record-ID", request_id), ("WARC-Target-URI", url), ("WARC-Date", warc_date),
+        stream.write(_warc_record([
+            ("WARC-Type", "response"), ("WARC-Record-ID", response_id),
+            ("WARC-Target-URI", url), ("WARC-Date", warc_date),
+            ("WARC-Payload-Digest", payload), ("WARC-Block-Digest", answered_block),
+            ("Content-Type", "application/http; msgtype=response")], answered_bytes,
+            fetched.body))
+        stream.write(_warc_record([
+            ("WARC-Type", "request"), ("WARC-Record-ID", request_id),
+            ("WARC-Target-URI", url), ("WARC-Date", warc_date),
             ("WARC-Concurrent-To", response_id), ("WARC-Payload-Digest", _EMPTY_SHA1),
-            ("WARC-Block-Digest", asked_block)]))
+            ("WARC-Block-Digest", asked_block),
+            ("Content-Type", "application/http; msgtype=request")], asked_bytes, b""))
         # The record describes the page; it is not the page. Its own urn: target keeps a replay
         # tool (pywb, ReplayWeb.page) from serving it for the page's address.
-        writer.write_record(record("metadata", f"urn:osintlab:record:{url}", meta_bytes, None, [
-            ("WARC-Record-ID", self.make_record_id()),
+        stream.write(_warc_record([
+            ("WARC-Type", "metadata"), ("WARC-Record-ID", self.make_record_id()),
             ("WARC-Target-URI", f"urn:osintlab:record:{url}"), ("WARC-Date", warc_date),
             ("WARC-Concurrent-To", response_id), ("WARC-Refers-To", response_id),
-            ("WARC-Payload-Digest", meta), ("WARC-Block-Digest", meta)], "application/json"))
+            ("WARC-Payload-Digest", meta), ("WARC-Block-Digest", meta),
+            ("Content-Type", "application/json")], b"", meta_bytes))
+
+
+_JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def _warc_record(fields: list[tuple[str, str]], http: bytes, body: bytes) -> bytes:
+    r"""One WARC/1.0 record as one gzip member, laid out as warcio's ``WARCWriter`` lays it
+    out: the fields, ``Content-Length`` (of the HTTP header block and the body), a blank line,
+    the block, two CRLFs; compressed at level 9, as warcio compresses.
+
+    Example:
+        >>> import gzip
+        >>> gzip.decompress(_warc_record([("WARC-Type", "metadata")], b"", b"{}"))
+        b'WARC/1.0\r\nWARC-Type: metadata\r\nContent-Length: 2\r\n\r\n{}\r\n\r\n'
+    """
+    head = "".join(f"{name}: {value}\r\n" for name, value in fields)
+    whole = (f"WARC/1.0\r\n{head}Content-Length: {len(http) + len(body)}\r\n\r\n".encode()
+             + http + body + b"\r\n\r\n")
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return packer.compress(whole) + packer.flush()
 
 
 def _sha1_base32(*digests) -> list[str]:
