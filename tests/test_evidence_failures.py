@@ -159,6 +159,10 @@ def test_a_batch_of_captures_is_committed_once_and_verifies(tmp_path):
     assert [r["item"] for r in records] == ["E0001", "E0002", "E0003", "E0004", "E0005"]
     assert [e["item"] for e in case.captures()] == [r["item"] for r in records]
     assert records == [case.record(r["item"]) for r in records]  # returned is what is on disk
+    # a crawl makes no working copies; one is made when an item is worked on
+    assert records[0]["file"]["working"] is None
+    assert not (case.root / "items" / "E0001" / "working").exists()
+    assert case.working_copy("E0001").read_text() == "page 0"
     actions = [e["action"] for e in case.entries()]
     assert actions == ["open"] + ["intent"] * 5 + ["capture"] * 5
     assert case.verify()["status"] == "intact"

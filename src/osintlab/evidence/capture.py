@@ -84,8 +84,10 @@ def safe_filename(url_or_name: str, media_type: str) -> str:
     name = unquote(path.rstrip("/").rsplit("/", 1)[-1]) or "index"
     name = re.sub(r"[^\w.-]+", "_", name).strip("._") or "index"
     if "." not in name:
-        extension = mimetypes.guess_extension(media_type or "") or ".bin"
-        name += ".html" if "html" in (media_type or "") else extension
+        if "html" in (media_type or ""):
+            name += ".html"
+        else:
+            name += mimetypes.guess_extension(media_type or "") or ".bin"
     return name[:120]
 
 

@@ -195,7 +195,16 @@ def _os_error(error: OSError, where: Path) -> EvidenceError:
 
 
 def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A moment as the records write it: ``2024-05-01T08:00:00Z`` (UTC, whole seconds).
+
+    Example:
+        >>> almaty = dt.timezone(dt.timedelta(hours=5))
+        >>> _utc(dt.datetime(2024, 5, 1, 13, 0, 59, 999999, tzinfo=almaty))
+        '2024-05-01T08:00:59Z'
+    """
+    at = moment.astimezone(dt.UTC)  # fields, not strftime: a crawl writes thousands
+    return (f"{at.year:04d}-{at.month:02d}-{at.day:02d}"
+            f"T{at.hour:02d}:{at.minute:02d}:{at.second:02d}Z")
 
 
 class Case:
@@ -417,14 +426,14 @@ class Case:
             self._clock_warned = True
             warnings.warn(message, stacklevel=_outside_osintlab())  # the trainee's cell
 
-    def _connection(self) -> dict:
+    def _connection(self, texts: dict[str, str] | None = None) -> dict:
         """How sites saw this computer: its public address (asked of the case's address
         service at most every ten minutes) and the declared VPN or proxy."""
         now = time.monotonic()
         if self._public is None or now - self._public[0] > 600:
             self._public = (now, self._ask_public_address())
         return {**self._public[1],
-                "vpn_or_proxy": self.connection or _texts()["no_vpn_declared"]}
+                "vpn_or_proxy": self.connection or (texts or _texts())["no_vpn_declared"]}
 
     def _ask_public_address(self) -> dict:
         checked = _utc(self.now())
@@ -603,13 +612,15 @@ class Case:
         """Many captures, one durable commit: for a crawl of many pages at once.
 
         Inside the block each capture writes its files and returns its record as usual, but
-        nothing is synced and nothing is logged yet. When the block ends, everything is made
-        durable at once (one file-system sync), announced in the log (one write), renamed
-        into place (one folder sync) and logged (one write). A crash inside the block or
-        before the commit ends loses only the captures of this batch: they are never half in
-        the log; the next opening moves their unfinished folders aside and says so (an
-        announced item whose files are whole is adopted). An error inside the block leaves
-        the case as it was before the block.
+        nothing is synced and nothing is logged yet. A crawl makes no working copies (a
+        thousand pages would double the files; the record's ``file.working`` is None):
+        ``case.working_copy(item)`` makes one when an item is worked on. When the block
+        ends, everything is made durable at once (one file-system sync), announced in the log
+        (one write), renamed into place (one folder sync) and logged (one write). A crash
+        inside the block or before the commit ends loses only the captures of this batch:
+        they are never half in the log; the next opening moves their unfinished folders
+        aside and says so (an announced item whose files are whole is adopted). An error
+        inside the block leaves the case as it was before the block.
 
         Example:
             >>> with case.batch():                                   # doctest: +SKIP
@@ -643,9 +654,9 @@ class Case:
         if not self._items_ready:  # once per case, as a single capture does
             items.mkdir(exist_ok=True)
             self._items_ready = True
-        partial = items / f".{item}.partial"
+        partial = f"{items}/.{item}.partial"  # a string: a crawl makes thousands
         try:
-            partial.mkdir()
+            os.mkdir(partial)
             files, record = self._write_item(partial, item, fetched, note, when, persona,
                                              screenshot, sha256, embedded_in)
         except BaseException:
@@ -671,7 +682,7 @@ class Case:
                                    "time": s["time"], "by": self.investigator}
                                   for s in staged])
             for stage in staged:
-                os.replace(stage["partial"], items / stage["item"])
+                os.replace(stage["partial"], f"{items}/{stage['item']}")
             if self.sync:
                 fsync_folder(items)
             self.log.append_many([{
@@ -695,15 +706,18 @@ class Case:
         systems a case lives on (ext4, XFS: metadata is committed in order, and each
         fdatasync of a new file has already committed its name). The working copy is
         written from memory and not synced: it is not evidence, and ``working_copy()``
-        makes a fresh one at any time.
+        makes a fresh one at any time. Inside a batch (a crawl) no working copy is made.
         """
         texts = _texts()
         base = os.fspath(folder)
         name = fetched.filename
-        os.mkdir(os.path.join(base, "original"))
-        os.mkdir(os.path.join(base, "working"))
-        _create(os.path.join(base, "original", name), fetched.body, self.sync, 0o444)
-        _create(os.path.join(base, "working", name), fetched.body, False)
+        os.mkdir(f"{base}/original")  # "/" works on Windows too
+        _create(f"{base}/original/{name}", fetched.body, self.sync, 0o444)
+        working = None
+        if self._pending is None:  # a crawl (batch) makes none: working_copy() when needed
+            working = f"working/{name}"
+            os.mkdir(f"{base}/working")
+            _create(f"{base}/{working}", fetched.body, False)
         files = {f"original/{name}": sha256}
         web = fetched.is_web
         url = fetched.final_url or fetched.url
@@ -722,7 +736,7 @@ class Case:
                 fetch=self._embedded_for_screenshot,
             )
             if png is not None:
-                _create(os.path.join(base, "screenshot.png"), png, self.sync)
+                _create(f"{base}/screenshot.png", png, self.sync)
                 files["screenshot.png"] = _sha256(png)
                 changes.append(texts["shot_changes"])
         elif web and fetched.is_html:
@@ -742,7 +756,7 @@ class Case:
                     "kept: {problem}. Nothing was added to the case. Ask whoever runs the "
                     "authority, or capture without tsa_url= and say so in the note."
                 ).format(url=self.tsa_url, problem=problem), url=self.tsa_url)
-            _create(os.path.join(base, "timestamp.tsr"), token, self.sync)
+            _create(f"{base}/timestamp.tsr", token, self.sync)
             files["timestamp.tsr"] = _sha256(token)
             timestamp = {"file": "timestamp.tsr", "tsa_url": self.tsa_url,
                          "covers": f"original/{fetched.filename}"}
@@ -773,7 +787,7 @@ class Case:
             "file": {"name": fetched.filename, "size": len(fetched.body),
                      "media_type": fetched.media_type,
                      "original": f"original/{fetched.filename}",
-                     "working": f"working/{fetched.filename}"},
+                     "working": working},
             "html_source": f"original/{fetched.filename}" if fetched.is_html else None,
             "hashes": {"sha256": sha256,
                        "md5": "md5:" + hashlib.md5(fetched.body).hexdigest()},
@@ -786,7 +800,7 @@ class Case:
                         "os": f"{platform.system()} {platform.release()}"},
             # what the site saw: the public address (asked of an address service) and the
             # declared VPN or proxy; for a file copy, who supplied it, how and on what medium
-            "connection": self._connection() if web else None,
+            "connection": self._connection(texts) if web else None,
             "provenance": None if web else (fetched.provenance or texts["provenance_unknown"]),
             "warnings": cautions,
             # the case's persona is recorded for what was collected through it (the web), never
@@ -809,11 +823,11 @@ class Case:
                 ("item", "case", "note", "collected_at", "collector", "persona", "hashes")
             })
             warc = buffer.getvalue()
-            _create(os.path.join(base, "capture.warc.gz"), warc, self.sync)
+            _create(f"{base}/capture.warc.gz", warc, self.sync)
             files["capture.warc.gz"] = _sha256(warc)
             record["warc"] = "capture.warc.gz"
         data = _readable_json(record)
-        _create(os.path.join(base, "record.json"), data, self.sync)
+        _create(f"{base}/record.json", data, self.sync)
         files["record.json"] = _sha256(data)
         return files, record
 
@@ -1429,8 +1443,8 @@ def _readme_text(case_id: str) -> str:
     ).format(case=case_id)
 
 
-def _remove_tree(folder: Path) -> None:
-    if not folder.exists():
+def _remove_tree(folder: str | Path) -> None:
+    if not os.path.exists(folder):
         return
 
     def writable(function, path, _info):
@@ -1492,8 +1506,10 @@ def _readable_json(record: dict) -> bytes:
         >>> _readable_json({"item": "E0001", "hashes": {"sha256": "sha256:ab"}}).splitlines()
         [b'{', b'  "item": "E0001",', b'  "hashes": {"sha256": "sha256:ab"}', b'}']
     """
-    key, value = _json_string, _json_value
-    fields = ",\n".join(f"  {key(name)}: {value(field)}" for name, field in record.items())
+    string, value = _json_string, _json_value
+    fields = ",\n".join(  # most fields are strings: the C string encoder alone for those
+        f"  {string(name)}: {string(field) if type(field) is str else value(field)}"
+        for name, field in record.items())
     return ("{\n" + fields + "\n}\n").encode()
 
 
