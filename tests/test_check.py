@@ -201,6 +201,37 @@ def test_a_check_after_a_failed_answer_cell_refuses_the_old_value():
     assert "The cell that makes `almaty` ended with an error" in outputs[3][0]["traceback"][0]
 
 
+@pytest.mark.parametrize("lang, what_to_do", [("en", "What to do:"), ("ru", "Что делать:")])
+def test_a_trainees_slip_with_a_table_is_explained_not_a_wall(monkeypatch, lang, what_to_do):
+    """In a real kernel: a misspelt column and `or` in a filter show the trainee's line, what
+    to do (in the trainee's language) and the error's own last line, without pandas' inside;
+    an error with nothing to explain is shown as IPython shows it; each cell still fails."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("OSINTLAB_LANG", lang)
+    cells = [
+        "import osintlab\nimport pandas as pd\n"
+        "cases = pd.DataFrame({'offence': ['fraud'], 'city': ['Almaty']})",
+        "cases['offense']",
+        "cases[(cases['offence'] == 'fraud') or (cases['city'] == 'Osh')]",
+        "int('twelve')",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(notebook, timeout=120, allow_errors=True).execute()
+    plain = [[re.sub(r"\x1b\[[0-9;]*m", "", line) for line in cell.outputs[0]["traceback"]]
+             for cell in notebook.cells[1:]]
+    names = [cell.outputs[0]["ename"] for cell in notebook.cells[1:]]
+    assert names == ["KeyError", "ValueError", "ValueError"]  # the cells fail as before
+    column, either, other = ("\n".join(lines) for lines in plain)
+    assert "cases['offense']" in column and "'offence'" in column
+    assert what_to_do in column and "pandas" + "/core" not in column
+    assert plain[0][-1].strip() == "KeyError: 'offense'"  # the last line is the error itself
+    assert what_to_do in either and "(table[\"a\"] == 1) & (table[\"b\"] == 2)" in either
+    assert plain[1][-1].startswith("ValueError: The truth value of a Series is ambiguous")
+    assert what_to_do not in other and "invalid literal for int()" in other
+
+
 def test_stale_and_missing_answers_after_any_kind_of_failure_are_named():
     """A syntax error after a good run, a name never made, a numpy count: is each told right?"""
     import nbformat

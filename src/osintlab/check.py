@@ -154,12 +154,101 @@ def watch_cells() -> None:
     if shell is None:
         return
     shell.events.register("post_run_cell", _after_cell)
+    if not shell.custom_exceptions:  # nobody else's handler is replaced
+        shell.set_custom_exc((KeyError, ValueError), _explain_error)
     _WATCHING.append(shell)
     import pandas
 
     # the course's tables hold sentences (how a check decided, what a normalisation changed,
     # why two names match): a trainee reads them whole, not cut after 50 characters
     pandas.set_option("display.max_colwidth", 400)
+
+
+def _explain_error(shell: Any, kind: type, error: BaseException, trace: Any,
+                   tb_offset: int | None = None) -> None:
+    """Show a trainee's own ``KeyError`` or ``ValueError`` as the trainee's lines, what to do
+    and the error's own last line, without the library's frames (a wall of pandas internals).
+
+    An error that has nothing to explain (or an osintlab error, which shows its own message)
+    is shown exactly as IPython would show it. The cell still fails as before (nbgrader and
+    ``allow_errors`` see the same error); only what is shown changes.
+    """
+    if hasattr(error, "_render_traceback_"):
+        lines = error._render_traceback_()
+    else:
+        hint = _error_hint(error, trace)
+        chained = error.__cause__, error.__suppress_context__
+        if hint is not None:  # the trainee's lines only: no library frames, no inner errors
+            trace = _own_frames(trace)
+            error.__cause__, error.__suppress_context__ = None, True
+        try:
+            lines = shell.InteractiveTB.structured_traceback(kind, error, trace,
+                                                             tb_offset=tb_offset)
+        finally:
+            error.__cause__, error.__suppress_context__ = chained
+        if hint is not None:  # above the error's own line, which stays the last line
+            label = _("What to do:")
+            lines = [*lines[:-1], f"\x1b[0;32m{label}\x1b[0m {hint}", lines[-1]]
+    shell._showtraceback(kind, error, lines)  # what IPython and ipykernel show for any error
+
+
+def _own_frames(trace: Any) -> Any:
+    """The traceback up to the first frame of a library (pandas, Python itself): the cells'
+    lines a trainee can act on, without the library's inside."""
+    import sysconfig
+    import types
+
+    libraries = tuple({sysconfig.get_paths()[name] for name in ("stdlib", "purelib", "platlib")})
+    frames = []
+    while trace is not None and (not frames or not trace.tb_frame.f_code.co_filename
+                                 .startswith(libraries)):
+        frames.append(trace)
+        trace = trace.tb_next
+    shortened = None
+    for frame in reversed(frames):
+        shortened = types.TracebackType(shortened, frame.tb_frame, frame.tb_lasti,
+                                        frame.tb_lineno)
+    return shortened
+
+
+def _error_hint(error: BaseException, trace: Any) -> str | None:
+    """What to do about a classic slip with a table, in the course's words; None otherwise.
+
+    Example:
+        >>> _error_hint(KeyError("offense"), None).startswith("There is no 'offense' here")
+        True
+    """
+    if isinstance(error, KeyError) and len(error.args) == 1:
+        key = error.args[0]
+        columns = None
+        while trace is not None:  # the table the trainee asked, if pandas was asked
+            table = trace.tb_frame.f_locals.get("self")
+            if type(table).__name__ == "DataFrame":
+                columns = [str(name) for name in table.columns]
+            trace = trace.tb_next
+        if columns is None:
+            return _("There is no {key!r} here: a name in square brackets (a column of a table, "
+                     "a key of a record) does not exist. Check the spelling, capital letters "
+                     "included.").format(key=key)
+        if isinstance(key, str) and ("not in index" in key or key.startswith("None of")):
+            said = _("A name in this list of columns is not a column of the table. Its "
+                     "columns are: {columns}.").format(columns=", ".join(columns))
+            key = ""  # pandas' own sentence, not a name
+        else:
+            said = _("This table has no column {key!r}. Its columns are: {columns}.").format(
+                key=key, columns=", ".join(columns))
+        close = difflib.get_close_matches(str(key), columns, n=1) if key else []
+        if close:
+            said += " " + _("Did you mean {name!r}?").format(name=close[0])
+        return said + " " + _("Copy the name exactly as the table shows it, capital letters "
+                              "included.")
+    if isinstance(error, ValueError) and "truth value of a" in str(error) \
+            and "ambiguous" in str(error):
+        return _("Two conditions of a table filter are joined with & (and) or | (or), each "
+                 "condition in round brackets, never with the words and / or: "
+                 "table[(table[\"a\"] == 1) & (table[\"b\"] == 2)]. (Not what the message "
+                 "above suggests.)")
+    return None
 
 
 def _plain_type(kind: type) -> str:
