@@ -38,8 +38,10 @@ def test_true_is_not_accepted_as_a_count():
 
 def test_wrong_count_says_how_many_and_how_many_expected():
     """Does a list of the wrong length say both numbers?"""
-    with pytest.raises(CheckFailed, match=r"`suspects` has 2 items; it should have 3\."):
+    with pytest.raises(CheckFailed, match=r"number of items in `suspects` is 2; it should be 3\."):
         check.length(["Bekov", "Iskakova"], 3, name="suspects")
+    with pytest.raises(CheckFailed, match=r"number of items in `suspects` is 1; it should be 3\."):
+        check.length(["Bekov"], 3, name="suspects")  # never "has 1 items"
 
 
 def test_misspelt_column_suggests_the_expected_name_not_the_typo():

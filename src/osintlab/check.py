@@ -22,7 +22,7 @@ Example:
     >>> check.length(["Bekov", "Iskakova"], 3, name="suspects")
     Traceback (most recent call last):
     ...
-    osintlab.exceptions.CheckFailed: `suspects` has 2 items; it should have 3.
+    osintlab.exceptions.CheckFailed: The number of items in `suspects` is 2; it should be 3.
 """
 
 from __future__ import annotations
@@ -392,7 +392,8 @@ def length(value: Sized, expected: int, *, name: str, what: str = N_("items")) -
         joined = actual == 1 and isinstance(next(iter(value), None), str) and "," in next(
             iter(value))
         _fail(
-            _("`{name}` has {actual} {what}; it should have {expected}.").format(
+            # "the number of": right for any count ("has 1 items" was not)
+            _("The number of {what} in `{name}` is {actual}; it should be {expected}.").format(
                 name=name, actual=actual, what=_(what), expected=expected
             ),
             name,
