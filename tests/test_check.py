@@ -64,8 +64,10 @@ def test_missing_column_without_a_near_match_lists_the_columns():
 
 def test_row_count_says_too_many_or_too_few():
     """Does a filter that kept too much say so?"""
-    with pytest.raises(CheckFailed, match="has 3 rows: too many"):
+    with pytest.raises(CheckFailed, match="rows in the table `open_cases` is 3: too many"):
         check.rows(pd.DataFrame({"a": [1, 2, 3]}), 2, name="open_cases")
+    with pytest.raises(CheckFailed, match="rows in the table `open_cases` is 1: too few"):
+        check.rows(pd.DataFrame({"a": [1]}), 2, name="open_cases")  # never "has 1 rows"
 
 
 def test_hidden_equal_does_not_reveal_the_expected_value():

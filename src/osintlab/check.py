@@ -496,7 +496,7 @@ def rows(table: Any, expected: int, *, name: str, hint: str | None = None) -> No
     if actual != expected:
         direction = _("too many") if actual > expected else _("too few")
         _fail(
-            _("The table `{name}` has {actual} rows: {direction}.").format(
+            _("The number of rows in the table `{name}` is {actual}: {direction}.").format(
                 name=name, actual=actual, direction=direction
             ),
             name,
