@@ -219,7 +219,7 @@ def test_the_right_answer_passes_visible_and_hidden_checks(name):
                 "verification", "investigative_analysis"], "Did you mean 'collection'?"),
     ("phases", ["Online inquiry"], "is not one of the six phase codes"),
     ("phases", ["online_inquiry", "collection", "collection"], "same code twice"),
-    ("phases", ["online_inquiry", "collection"], "has 2 items"),
+    ("phases", ["online_inquiry", "collection"], "number of items in `phases` is 2"),
     ("action_phases", {}, "empty dictionary"),
     ("action_phases", ["online_inquiry"] * 10, "should be a dictionary"),
     ("action_phases", {"A": "online_inquiry"}, "has no key 'B'"),
