@@ -16,9 +16,9 @@
   new files, a rename, an append to the log; and with durability four data syncs and one
   folder sync), each timed alone in the same run, beside raw warcio's cost per record.
 - The file system's state is measured just before and after the batch runs (ms per new
-  folder and new file) and recorded beside the batch's ratio. On a virtual disk where many
-  files were just deleted, creating files can be ten times slower for minutes; run with
-  ``TMPDIR`` on a quiet file system to measure the code, not the disk.
+  folder and new file) and recorded beside the batch's ratio. Near folders where many files
+  were made or deleted, creating files can be ten times slower; run with ``TMPDIR`` on a
+  quiet file system to measure the code, not the disk.
 - verify: ``case.verify()`` (every file hash, the folder walk that finds added files, and the
   log chain) against plain SHA-256 over the same files' bytes (file list made beforehand,
   not timed). Both are run several times, interleaved; the fastest of each is reported, so
@@ -114,9 +114,10 @@ def _per_call(action, count: int) -> float:
 def _metadata_ms(folder: Path, count: int = 100) -> float:
     """Milliseconds per new folder plus new 4 KB file in ``folder`` (what a capture does
     seven times and raw warcio not at all): the file system's state when the batch is timed.
-    On this kind of virtual disk (ext4 with online discard) it rises from about 0.05 to over
-    1 ms for minutes after thousands of files were deleted nearby, and the batch's ratio
-    with it; the figure is recorded beside the ratio so a reader can tell the two apart."""
+    On the virtual disk of the machine that made results.json (ext4) it rose from about
+    0.05 to over 1 ms, kernel time, in folders near where thousands of files had been made
+    or deleted, and the batch's ratio with it; the figure is recorded beside the ratio so
+    a reader can tell the two apart."""
     folder.mkdir()
     body = b"x" * 4096
     start = time.perf_counter()

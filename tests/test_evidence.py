@@ -345,6 +345,22 @@ def test_the_warc_is_what_warcio_itself_writes(site):
     assert ours.getvalue() == expected  # the same gzip members too
 
 
+def test_record_json_is_one_field_per_line_as_json_writes_each_value():
+    """Is record.json one field per line, each value exactly as json.dumps writes it (the fast
+    encoder must never write other text), and read back as the same record?"""
+    from osintlab.evidence.case import _readable_json
+
+    record = {"item": "E0001", "note": "объявление \"17\"\n", "size": 2875, "ratio": 0.5,
+              "working": None, "ok": True, "headers": [["Server", "x"]], "hashes": {},
+              "changes": ["a", "б"]}
+    lines = _readable_json(record).decode().splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert lines[1:-1] == [f"  {json.dumps(k, ensure_ascii=False)}: "
+                           f"{json.dumps(v, ensure_ascii=False)}" + ("," if n < 8 else "")
+                           for n, (k, v) in enumerate(record.items())]
+    assert json.loads(_readable_json(record)) == record
+
+
 def test_a_new_case_needs_an_investigator(tmp_path):
     """Does opening a new case without a name say what to write?"""
     with pytest.raises(EvidenceError, match="investigator='Your Name'"):

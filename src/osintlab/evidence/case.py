@@ -426,14 +426,14 @@ class Case:
             self._clock_warned = True
             warnings.warn(message, stacklevel=_outside_osintlab())  # the trainee's cell
 
-    def _connection(self, texts: dict[str, str] | None = None) -> dict:
+    def _connection(self) -> dict:
         """How sites saw this computer: its public address (asked of the case's address
         service at most every ten minutes) and the declared VPN or proxy."""
         now = time.monotonic()
         if self._public is None or now - self._public[0] > 600:
             self._public = (now, self._ask_public_address())
         return {**self._public[1],
-                "vpn_or_proxy": self.connection or (texts or _texts())["no_vpn_declared"]}
+                "vpn_or_proxy": self.connection or _texts()["no_vpn_declared"]}
 
     def _ask_public_address(self) -> dict:
         checked = _utc(self.now())
@@ -800,7 +800,7 @@ class Case:
                         "os": f"{platform.system()} {platform.release()}"},
             # what the site saw: the public address (asked of an address service) and the
             # declared VPN or proxy; for a file copy, who supplied it, how and on what medium
-            "connection": self._connection(texts) if web else None,
+            "connection": self._connection() if web else None,
             "provenance": None if web else (fetched.provenance or texts["provenance_unknown"]),
             "warnings": cautions,
             # the case's persona is recorded for what was collected through it (the web), never
@@ -1432,7 +1432,7 @@ def _readme_text(case_id: str) -> str:
         "log.csv        the same log for a spreadsheet\n"
         "items/E0001/   one folder per item of evidence:\n"
         "  original/    the evidentiary copy exactly as received (never change it)\n"
-        "  working/     a copy to work on\n"
+        "  working/     a copy to work on (a crawl makes none: case.working_copy(item))\n"
         "  record.json  how, when, by whom and from where it was collected, with its hashes\n"
         "  screenshot.png   web pages: the whole page with the URL and UTC time on top\n"
         "  capture.warc.gz  web pages: the HTTP exchange as a WARC file (web archive format)\n"
@@ -1519,11 +1519,16 @@ def _c_json_encoder() -> Callable[[Any], str]:
     from json import encoder
 
     plain = json.JSONEncoder(ensure_ascii=False)
-    if encoder.c_make_encoder is None:  # no C accelerator: the same text, more slowly
-        return plain.encode
-    chunks = encoder.c_make_encoder(None, plain.default, encoder.encode_basestring, None,
-                                    ": ", ", ", False, False, True)
-    return lambda value: "".join(chunks(value, 0))
+    sample = {"a": [1, 2.5, None, True, "é\n"], "b": {}}
+    try:  # CPython's C encoder, called as JSONEncoder.iterencode calls it
+        chunks = encoder.c_make_encoder(None, plain.default, encoder.encode_basestring, None,
+                                        ": ", ", ", False, False, True)
+        fast = lambda value: "".join(chunks(value, 0))  # noqa: E731
+        if fast(sample) == plain.encode(sample):
+            return fast
+    except TypeError:  # no C accelerator (None), or another Python's signature
+        pass
+    return plain.encode  # the same text, more slowly
 
 
 _json_value = _c_json_encoder()
