@@ -267,3 +267,11 @@ def test_the_same_answer_to_another_question_is_its_own_item(tmp_path, capsys):
     www = domains.certificates("www." + SHOP, case=case)
     assert set(shop["item"]) == set(www["item"]) and www["item"].notna().all()
     assert "captured as its own item" in capsys.readouterr().out
+    searched = shop.attrs["search_item"], www.attrs["search_item"]
+    assert searched[0] != searched[1]
+    assert case.record(searched[1])["source_url"] == "http://ct.example/?q=www.dala-market.example&output=json"
+    # the www cell run again adds nothing: the same question, the same answer, the same item
+    captures = len(case.captures())
+    again = domains.certificates("www." + SHOP, case=case)
+    assert again.attrs["search_item"] == searched[1] and len(case.captures()) == captures
+    assert "nothing was added (the cell was run again)" in capsys.readouterr().out

@@ -551,7 +551,9 @@ def certificates(name: str, *, case: Any = None, session: Any = None) -> pd.Data
     table = pd.DataFrame(rows, columns=_CERT_COLUMNS)
     for column in ("not_before", "not_after", "logged"):
         table[column] = pd.to_datetime(table[column], utc=True)
-    return table.sort_values("not_before", ignore_index=True)
+    table = table.sort_values("not_before", ignore_index=True)
+    table.attrs["search_item"] = reply.item  # the CT search's own answer, as captured
+    return table
 
 
 def certificate_names(table: pd.DataFrame) -> list[str]:

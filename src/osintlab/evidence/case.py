@@ -254,7 +254,7 @@ class Case:
         self.timezone = timezone or settings.get("timezone") or "UTC"
         self.session = session
         self.recovered: list[str] = []
-        self._by_hash: dict[str, str] | None = None
+        self._by_hash: dict[str, list[str]] | None = None  # sha256 -> items, oldest first
         self._last_number: int | None = None  # the highest item number taken, once known
         self._items_ready = False  # items/ known to exist: no mkdir per capture
         if _recover:
@@ -384,11 +384,12 @@ class Case:
         except OSError as error:
             raise _os_error(error, self.log.path) from error
 
-    def _hash_index(self) -> dict[str, str]:
+    def _hash_index(self) -> dict[str, list[str]]:
+        """Every item by its SHA-256, oldest first (one bytes may be several acts)."""
         if self._by_hash is None:
             self._by_hash = {}
             for entry in self.captures():
-                self._by_hash.setdefault(entry.get("sha256"), entry["item"])
+                self._by_hash.setdefault(entry.get("sha256"), []).append(entry["item"])
         return self._by_hash
 
     def _next_id(self) -> str:
@@ -536,14 +537,16 @@ class Case:
                embedded_in: str | None = None, retried: bool = False,
                started: dt.datetime | None = None) -> dict:
         sha256 = _sha256(fetched.body)
-        known = self._hash_index().get(sha256)
-        if known and not again and embedded_in is None:
-            same = self._same_collection(known, fetched, note)
-            if same is not None:  # the same cell run again: nothing new was collected
-                print(_("{item} already holds these exact bytes from the same source with "
-                        "the same note: nothing was added (the cell was run again).")
-                      .format(item=known))
-                return same
+        holding = self._hash_index().get(sha256, [])
+        if holding and not again and embedded_in is None:
+            for item in holding:  # any of them the same act (source and note): run again
+                same = self._same_collection(item, fetched, note)
+                if same is not None:  # nothing new was collected
+                    print(_("{item} already holds these exact bytes from the same source "
+                            "with the same note: nothing was added (the cell was run again).")
+                          .format(item=item))
+                    return same
+        known = holding[0] if holding else None
         if known and not again:
             raise DuplicateCapture(
                 _(
@@ -604,7 +607,7 @@ class Case:
         except EvidenceError:
             _remove_tree(final)  # never logged, so never evidence: take it back out
             raise
-        self._hash_index().setdefault(sha256, item)
+        self._hash_index().setdefault(sha256, []).append(item)
         return record  # exactly what record.json holds, without reading it back
 
     @contextlib.contextmanager
@@ -663,7 +666,7 @@ class Case:
             _remove_tree(partial)
             raise
         self._last_number = int(item[1:])
-        self._hash_index()[sha256] = item
+        self._hash_index().setdefault(sha256, []).append(item)
         self._pending.append({
             "item": item, "partial": partial, "sha256": sha256, "time": when, "files": files,
             "source": fetched.final_url or fetched.url or fetched.source_path,
