@@ -209,8 +209,10 @@ def test_shared_takes_a_list_of_two_dates_and_captures_into_the_case(tmp_path):
     assert table["item"].notna().all() and table["item"].nunique() == 1
     assert set(table["address"]) == {"203.0.113.45"}
     assert domains.shared("203.0.113.45", during=SHOP)["item"].isna().all()
-    with pytest.raises(DomainError, match="a list of two dates"):
-        domains.shared("203.0.113.45", during=["2024-03-01"])
+    for wrong in (["2024-03-01"], 5, ["2024-03-01", "yesterday-ish"], ["2024-03-01", None],
+                  {"a": 1, "b": 2}):  # each a plain sentence, never a pandas traceback
+        with pytest.raises(DomainError, match="a list of two dates"):
+            domains.shared("203.0.113.45", during=wrong)
 
 
 def test_certificate_names_lists_each_name_once():

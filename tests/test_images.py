@@ -248,11 +248,13 @@ def test_a_time_without_a_zone_is_refused_with_the_reason():
 
 def test_a_time_without_a_date_is_refused_not_read_as_today():
     """Does a clock time alone ("08:10:05", even with its offset) stop, instead of the sun of today?"""
-    for when in ["08:10:05", "14:10:05+06:00", "08:10:05Z"]:
+    for when in ["08:10:05", "14:10:05+06:00", "08:10:05Z", "14:10:05+0600"]:
         with pytest.raises(ImageError, match="has no date"):
             images.sun(42.87, 74.6, when)
         with pytest.raises(ImageError, match="has no date"):
             images.check_shadow(42.87, 74.6, when, 3.0, 9.73, 313.4)
+    for when in ["2024-11-07 14:10:05+0600", "07.11.2024 14:10:05+06:00"]:  # dated: accepted
+        assert images.sun(42.87, 74.6, when)["elevation"] > 0
 
 
 def test_the_setup_table_given_to_groups_is_explained():

@@ -333,6 +333,7 @@ def records(name: str, types: tuple[str, ...] | list[str] = _RECORD_TYPES) -> pd
     import dns.resolver
 
     from .. import sandbox
+    from ..sandbox.dns import Refused
 
     domain = _domain(name, "records")
     resolver = sandbox.resolver()
@@ -347,13 +348,13 @@ def records(name: str, types: tuple[str, ...] | list[str] = _RECORD_TYPES) -> pd
             ).format(name=domain), value=name) from None
         except dns.resolver.NoAnswer:
             continue
+        except Refused:  # no zone of the course holds the name
+            raise DomainError(_(
+                "The classroom DNS has no zone for {name}, so it refused the question and "
+                "nothing was looked up anywhere. Check the spelling against the name as "
+                "you found it (one letter makes another domain)."
+            ).format(name=domain), value=name) from None
         except dns.resolver.NoNameservers as error:
-            if getattr(error, "teaching", ""):  # refused: no zone of the course holds the name
-                raise DomainError(_(
-                    "The classroom DNS has no zone for {name}, so it refused the question and "
-                    "nothing was looked up anywhere. Check the spelling against the name as "
-                    "you found it (one letter makes another domain)."
-                ).format(name=domain), value=name) from None
             raise DomainError(str(error), value=name) from None
         for rrset in answer.response.answer:
             for item in rrset:
@@ -481,12 +482,7 @@ def shared(address: str, during: str | list[Any] | tuple[Any, Any] | None = None
         start, end = mine["time_first"].iloc[0], mine["time_last"].iloc[0]
         names = names[names["rrname"] != own].reset_index(drop=True)
     else:
-        if isinstance(during, (str, bytes)) or len(during) != 2:
-            raise DomainError(_(
-                "during is a domain, for example during=\"dala-market.example\", or a list of "
-                "two dates, for example during=[\"2024-02-01\", \"2024-03-01\"]; it got "
-                "{given}.").format(given=repr(during)[:80]), value=during)
-        start, end = (_utc(t) for t in during)
+        start, end = _window(during)
     overlap = (names["time_last"].clip(upper=end) - names["time_first"].clip(lower=start))
     names["same_time"] = overlap > pd.Timedelta(0)
     names["overlap_days"] = (overlap.clip(lower=pd.Timedelta(0)).dt.total_seconds()
@@ -499,6 +495,21 @@ def shared(address: str, during: str | list[Any] | tuple[Any, Any] | None = None
         address=address, start=start, end=end, count=len(together),
         names=", ".join(together) or "-", others=len(names) - len(together)))
     return names
+
+
+def _window(during: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``during=[start, end]`` as two UTC times, or the error that shows the right form."""
+    try:
+        if isinstance(during, (list, tuple)) and len(during) == 2:
+            start, end = (_utc(moment) for moment in during)
+            if not (pd.isna(start) or pd.isna(end)):
+                return start, end
+    except (TypeError, ValueError):  # not dates ("yesterday", a number)
+        pass
+    raise DomainError(_(
+        "during is a domain, for example during=\"dala-market.example\", or a list of "
+        "two dates, for example during=[\"2024-02-01\", \"2024-03-01\"]; it got "
+        "{given}.").format(given=repr(during)[:80]), value=during)
 
 
 # -- certificates ---------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import pandas as pd
 from .._i18n import _
 from ..exceptions import ImageError
 
-#: The columns of a record, in the order a table shows them.
 #: Editing programs whose name in ``Software`` is a trace of editing. Any other value may be a
 #: phone's system version ("17.1.2") or a camera's firmware ("Ver.1.10"): a flag to check,
 #: never a conclusion (a defence would show an untouched camera original called "edited").
@@ -23,6 +22,7 @@ EDITORS = re.compile(
     r"paint\.net|vsco|canva|facetune|meitu|capture one|luminar|photoscape|fotor|"
     r"\beditor\b", re.I)
 
+#: The columns of a record, in the order a table shows them.
 COLUMNS = ["file", "make", "model", "serial", "software", "taken_local", "offset",
            "taken_utc", "modified", "latitude", "longitude", "gps_refs", "width", "height",
            "sha256", "edited", "flags"]
@@ -170,8 +170,6 @@ def record(photo: str | Path) -> dict[str, Any]:
 
 def files_of(where: str | Path | list | tuple | None) -> list[Path]:
     """The photos of a folder (default: the photos dataset), or of a list of names/paths."""
-    import pandas as pd
-
     if isinstance(where, pd.DataFrame):
         # images.groups(photos): the setup's table given where a folder or names are meant
         raise ImageError(_(

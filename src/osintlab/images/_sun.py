@@ -9,7 +9,6 @@ atmospheric refraction, as the shadow one sees does.
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,9 +46,27 @@ def _coordinates(latitude: Any, longitude: Any) -> tuple[float, float]:
     return lat, lon
 
 
+def _without_date(text: str) -> bool:
+    """Does ``text`` give a time but no date? Read twice with two different default days: a
+    text that names its day reads the same both times ("14:10:05+0600" does not).
+
+    Example:
+        >>> _without_date("14:10:05+0600"), _without_date("2024-11-07 14:10:05+0600")
+        (True, False)
+    """
+    from dateutil import parser
+
+    try:
+        one = parser.parse(text, default=datetime(1900, 1, 1))
+        two = parser.parse(text, default=datetime(1901, 2, 2))
+    except (ValueError, OverflowError):
+        return False  # not a time at all: said below
+    return one.date() != two.date()
+
+
 def utc(when: Any) -> datetime:
     """``when`` (text with an offset, a datetime or Timestamp with a zone) as UTC."""
-    if isinstance(when, str) and not re.search(r"\d{4}", when):
+    if isinstance(when, str) and _without_date(when):
         # pandas reads a time alone ("08:10:05") as that time today: the sun of the wrong day
         raise ImageError(_(
             "{when!r} has no date: a time alone would be read as today, and the sun is "

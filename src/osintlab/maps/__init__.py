@@ -141,7 +141,7 @@ def _points(points: Any) -> list[tuple[str, float, float]]:
     else:
         raise ImageError(_(
             "show() takes the points as a table with latitude and longitude (images.folder()), "
-            "a dict {{name: (lat, lon)}} or a list of (lat, lon); got {kind}.").format(
+            "a dict {{name: [lat, lon]}} or a list of [lat, lon]; got {kind}.").format(
                 kind=type(points).__name__), value=points)
     if not found:
         raise ImageError(_("None of the points has a position: nothing to show (are these "
