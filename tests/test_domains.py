@@ -252,9 +252,17 @@ def test_a_misspelt_domain_in_no_zone_is_explained_plainly():
 
 
 def test_case_in_quotes_is_explained_before_anything_is_asked():
-    """Does case="case" (the word in quotes) get a message naming case=case, not an AttributeError?"""
-    with pytest.raises(DomainError, match="write case=case, the word case without quotes"):
-        domains.registration("dala-market.example", case="case")
+    """Does case="case" (the word in quotes) get a message naming case=case, not an
+    AttributeError, in every verb that takes case= (domains, accounts, web)?"""
+    from osintlab import accounts, web
+    from osintlab.exceptions import EvidenceError
+
+    for call in (lambda: domains.registration("dala-market.example", case="case"),
+                 lambda: accounts.check("dala_trade", case="case"),
+                 lambda: web.follow("http://bazaar.example/listings/page-1.html", case="case"),
+                 lambda: web.collect(["http://bazaar.example/"], case="case")):
+        with pytest.raises(EvidenceError, match="write case=case, the word case without quotes"):
+            call()
 
 
 def test_the_same_answer_to_another_question_is_its_own_item(tmp_path, capsys):

@@ -149,8 +149,10 @@ def check(username: str, *, case: Any = None, session: Any = None,
         >>> hits[hits["result"] == "found"]["platform"].tolist()            # doctest: +SKIP
         ['bazaar.example', 'tube.example']
     """
+    from ..evidence.case import given_case
     from ..web import _Polite, _site
 
+    given_case(case)
     name = _username(username)
     polite = _Polite(session, None, robots)
     sites = _manifest()["sites"]

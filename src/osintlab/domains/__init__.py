@@ -121,12 +121,9 @@ def _address(value: object, verb: str) -> str:
 def _get(url: str, *, case: Any = None, session: Any = None, note: str = "") -> Any:
     """GET ``url`` from the sandbox; the response (captured into ``case`` if given)."""
     from .. import sandbox
+    from ..evidence.case import given_case
 
-    if case is not None and not hasattr(case, "capture"):
-        raise DomainError(_(
-            "case= takes the case opened in the setup cell: write case=case, the word case "
-            "without quotes. It got {given}."
-        ).format(given=repr(case)[:80]), value=case)
+    given_case(case)
     web = session if session is not None else sandbox.session()
     response = web.get(url, timeout=15)
     if response.status_code == 403:

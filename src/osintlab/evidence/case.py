@@ -1559,6 +1559,22 @@ def _is_sandbox(session: Any) -> bool:
     return type(session).__name__ == "SandboxSession"
 
 
+def given_case(case: Any) -> Any:
+    """``case`` as a verb's ``case=`` received it: None, or a case that can capture; anything
+    else (most often the word in quotes, ``case="case"``) gets the sentence that shows the form.
+
+    Example:
+        >>> given_case(None) is None
+        True
+    """
+    if case is not None and not callable(getattr(case, "capture", None)):
+        raise EvidenceError(_(
+            "case= takes the case opened in the setup cell: write case=case, the word case "
+            "without quotes. It got {given}."
+        ).format(given=repr(case)[:80]), value=case)
+    return case
+
+
 def open_case(
     case: str | Path,
     investigator: str | None = None,

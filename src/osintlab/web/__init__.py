@@ -322,6 +322,9 @@ def follow(start: str, *, max_pages: int = 20, case: Any = None, wait: float | N
         >>> len(pages), pages.complete                                      # doctest: +SKIP
         (3, True)
     """
+    from ..evidence.case import given_case
+
+    given_case(case)
     if not isinstance(start, str) or not start.startswith(("http://", "https://")):
         raise WebError(_(
             "follow needs the address of the first page, as text starting with http://, for "
@@ -393,6 +396,9 @@ def collect(urls: Any, *, case: Any = None, wait: float | None = None, robots: b
         >>> pages[0].status                                                   # doctest: +SKIP
         200
     """
+    from ..evidence.case import given_case
+
+    given_case(case)
     addresses = _addresses(urls)
     polite = _Polite(session, wait, robots)
     pages: list[Page] = []
