@@ -106,8 +106,8 @@ def hidden_values(exercise: Path, calls: tuple[str, ...] = ("check.equal",),
     """The expected values an exercise's hidden checks embed, by the answer's ``name=``.
 
     Each ``check.equal(<answer>, <literal>, name=...)`` (or another of ``calls``) between
-    ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` gives ``name -> literal``; with
-    ``every``, ``name -> [literal, ...]`` for names checked more than once. The ground-truth
+    ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` gives ``name -> literal`` (the last
+    one); with ``every``, ``name -> [literal, ...]`` for every name, in order. The ground-truth
     tests derive each value again from grading/world/ground-truth.yml.
     """
     import ast

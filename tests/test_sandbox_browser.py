@@ -18,19 +18,17 @@ from pathlib import Path
 
 import pytest
 import requests
-from chromium import fence, playwright_chromium
+from chromium import BINARY, fence, needs_chromium, playwright_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "sandbox-web"
 WORLD = ROOT / "datasets" / "web"
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.xdist_group("sandbox-browser"),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
-                       "(apt-get install chromium; `make browser` does it as root)"),
+    needs_chromium,
 ]
 
 
@@ -181,5 +179,5 @@ def test_world_marketplace_listing_through_the_lab(lab, browser):
 
 
 def test_chromium_binary_is_debians():
-    """Is the browser used here the distribution's Chromium (not a downloaded one)?"""
-    assert shutil.which("chromium") == str(CHROMIUM)
+    """Is the browser used here the distribution's Chromium (not one Playwright downloaded)?"""
+    assert BINARY == shutil.which("chromium") and "ms-playwright" not in BINARY
