@@ -285,3 +285,14 @@ def test_the_same_answer_to_another_question_is_its_own_item(tmp_path, capsys):
     again = domains.certificates("www." + SHOP, case=case)
     assert again.attrs["search_item"] == searched[1] and len(case.captures()) == captures
     assert "nothing was added (the cell was run again)" in capsys.readouterr().out
+
+
+def test_whois_says_when_the_classroom_service_does_not_answer(monkeypatch):
+    """With no WHOIS service (a classroom without it) or a refused connection, does whois()
+    say the service is not there, never "WHOIS knows no ..." or a socket traceback?"""
+    monkeypatch.setattr(sandbox, "services", lambda: {"host": "127.0.0.1", "whois_port": None})
+    with pytest.raises(DomainError, match="WHOIS service does not answer here"):
+        domains.whois(SHOP)
+    monkeypatch.setattr(sandbox, "services", lambda: {"host": "127.0.0.1", "whois_port": 1})
+    with pytest.raises(DomainError, match="ConnectionRefusedError"):
+        domains.whois(SHOP)

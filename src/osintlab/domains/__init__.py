@@ -264,8 +264,19 @@ def _whois_text(domain: str) -> str:
     from .. import sandbox
     from ..sandbox.whois import query
 
-    port = sandbox.services()["whois_port"]
-    text = query(int(port), domain) if port else ""
+    found = sandbox.services()
+    unavailable = _(
+        "The classroom WHOIS service does not answer here ({why}), so WHOIS was not asked "
+        "about {name}. Ask your trainer to start the classroom's services (osintlab sandbox "
+        "serve), then run the cell again.")
+    if not found.get("whois_port"):
+        raise DomainError(unavailable.format(why=_("it is not running"), name=domain),
+                          value=domain)
+    try:
+        text = query(int(found["whois_port"]), domain, found.get("host") or "127.0.0.1")
+    except OSError as error:
+        raise DomainError(unavailable.format(why=type(error).__name__, name=domain),
+                          value=domain) from None
     return "" if text.startswith(("No match", "Refused")) else text
 
 
@@ -588,7 +599,8 @@ def timeline(name: str, *, case: Any = None, session: Any = None) -> pd.DataFram
 
     Columns ``time`` (UTC), ``source`` (``rdap``, ``whois``, ``whois history``,
     ``passive dns``, ``ct``), ``event``, ``detail`` and ``item`` (with ``case=``, the case item
-    that holds the answer the row was read from: each source is captured); oldest first.
+    that holds the answer the row was read from: each web source is captured; a WHOIS answer,
+    read over TCP when RDAP has none, is not, and its rows have no item); oldest first.
 
     Example:
         >>> timeline("dala-market.example").iloc[0]["event"]            # doctest: +SKIP
